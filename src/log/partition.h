@@ -126,6 +126,8 @@ public:
     const std::filesystem::path& dir() const { return _dir; }
     size_t segment_count() const { return _segments.size(); }
     uint64_t size_bytes() const;
+    /// Number of fdatasync rounds completed for appends (group commits), for tests and metrics.
+    uint64_t sync_rounds() const { return _sync_rounds; }
     /// Why the partition is read-only, if it is.
     const std::optional<error>& damage() const { return _damage; }
 
@@ -171,6 +173,7 @@ private:
     std::vector<waiter> _waiters;
     bool _sync_in_flight = false;
     bool _closed = false;
+    uint64_t _sync_rounds = 0;
     // Made durable by the next sync: the directory after a segment was created, and the
     // index files of segments rolled since the last sync.
     bool _dir_dirty = false;

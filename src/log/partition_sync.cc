@@ -86,6 +86,7 @@ void partition::start_sync() {
 void partition::on_synced(model::offset target, std::vector<synced_segment> synced,
                           result<void> r) {
     _sync_in_flight = false;
+    ++_sync_rounds;
     if (r) {
         if (target > _durable) _durable = target;
         for (const auto& s : synced)
