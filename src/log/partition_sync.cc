@@ -4,6 +4,8 @@
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <spdlog/spdlog.h>
@@ -58,7 +60,10 @@ void partition::start_sync() {
 
     // The whole job runs on a blocking thread and reports back on the owner. Appends made
     // meanwhile are covered by the next job, which starts as this one ends: group commit.
-    asio::post(*_ctx.blocking, [self = shared_from_this(), target, work = std::move(work)]() mutable {
+    // The tracked executor keeps the owner's event loop running until the completion arrives.
+    auto owner = asio::prefer(_ctx.owner, asio::execution::outstanding_work.tracked);
+    asio::post(*_ctx.blocking, [self = shared_from_this(), owner = std::move(owner), target,
+                                work = std::move(work)]() mutable {
         result<void> r = ok();
         for (const auto& f : work.files) {
             r = f->sync_data();
@@ -75,7 +80,6 @@ void partition::start_sync() {
             r = f->sync_data();
         }
         if (r && work.sync_dir) r = io::sync_directory(work.dir);
-        auto owner = self->_ctx.owner;
         asio::post(owner, [self = std::move(self), target, segs = std::move(work.segments),
                            r = std::move(r)]() mutable {
             self->on_synced(target, std::move(segs), std::move(r));

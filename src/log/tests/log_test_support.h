@@ -15,6 +15,7 @@
 
 #include <cstdlib>
 #include <optional>
+#include <stdexcept>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -79,7 +80,7 @@ inline void append_bytes_to_file(const std::filesystem::path& p, std::string_vie
 
 /// An owner event loop (run on the test's thread) and a blocking pool, as a shard has.
 class log_fixture : public ::testing::Test {
-protected:
+public:
     boost::asio::io_context io;
     boost::asio::thread_pool pool{1};
     temp_dir dir;
@@ -103,7 +104,10 @@ protected:
             io, [&]() -> boost::asio::awaitable<void> { out.emplace(co_await std::move(a)); },
             boost::asio::detached);
         io.restart();
-        while (!out) io.run_one();
+        while (!out && io.run_one() > 0) {
+        }
+        EXPECT_TRUE(out.has_value()) << "the event loop ran out of work before the coroutine ended";
+        if (!out) throw std::runtime_error("coroutine did not finish");
         return std::move(*out);
     }
 
