@@ -15,12 +15,14 @@ function(spate_module name)
   add_library(spate::${name} ALIAS spate_${name})
 endfunction()
 
-# spate_test(NAME SRCS ... DEPS ... [LABELS ...])
-#   A GoogleTest executable registered with CTest, one test per TEST().
+# spate_test(NAME SRCS ... DEPS ...)
+#   A GoogleTest executable registered with CTest, one test per TEST(), labelled "unit".
+#   (Further labels go on the directory: set_property(DIRECTORY PROPERTY LABELS ...), since
+#   gtest_discover_tests cannot pass a list through PROPERTIES.)
 function(spate_test name)
-  cmake_parse_arguments(arg "" "" "SRCS;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(arg "" "" "SRCS;DEPS" ${ARGN})
   add_executable(${name} ${arg_SRCS})
   target_link_libraries(${name} PRIVATE ${arg_DEPS} GTest::gtest GTest::gtest_main)
   include(GoogleTest)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${arg_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit TIMEOUT 300)
 endfunction()

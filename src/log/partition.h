@@ -114,8 +114,8 @@ public:
     /// deletes segments past retention.ms / retention.bytes, syncs under the interval policy,
     /// and writes the checkpoint. Returns the number of segments deleted.
     result<size_t> maintain(model::timestamp_ms now);
-    /// Syncs everything, writes indexes and the checkpoint and marks a clean shutdown. The
-    /// partition must not be used afterwards.
+    /// Syncs everything and writes the indexes and a checkpoint whose recovery point is the
+    /// log end, so the next open checks nothing. The partition must not be used afterwards.
     result<void> close();
     /// Deletes the partition's files (the topic is being deleted). Not usable afterwards.
     result<void> remove();
@@ -136,7 +136,7 @@ private:
 
     // partition_recovery.cc
     result<void> recover();
-    result<void> recover_segment(size_t i, model::offset recovery_point, bool clean);
+    result<void> recover_segment(size_t i, model::offset recovery_point);
     void mark_damaged(error e);
 
     // partition_sync.cc

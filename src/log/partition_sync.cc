@@ -89,7 +89,6 @@ void partition::start_sync() {
 
 void partition::on_synced(model::offset target, std::vector<synced_segment> synced,
                           result<void> r) {
-    _sync_in_flight = false;
     ++_sync_rounds;
     if (r) {
         if (target > _durable) _durable = target;
@@ -110,11 +109,14 @@ void partition::on_synced(model::offset target, std::vector<synced_segment> sync
         else still_waiting.push_back(std::move(w));
     }
     _waiters = std::move(still_waiting);
+    // Waiters resume inline and may append and wait again; _sync_in_flight stays set until
+    // all have run, so that everything they append joins one next sync.
     for (auto& w : ready) {
         if (w.upto <= _durable) w.done(ok());
         else w.done(*_damage);
     }
-    if (!_waiters.empty() && !_sync_in_flight) start_sync();
+    _sync_in_flight = false;
+    if (!_waiters.empty()) start_sync();
 }
 
 result<void> partition::sync_now() {

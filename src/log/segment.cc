@@ -200,6 +200,21 @@ std::optional<segment_summary> segment::load_index() {
     return summary;
 }
 
+bool segment::valid_batch_follows(uint64_t position) const {
+    auto header_at = [&](uint64_t pos) -> std::optional<model::batch_header> {
+        std::byte buf[L::header_size];
+        auto n = _file->read_at(buf, pos);
+        if (!n || *n != L::header_size) return std::nullopt;
+        auto h = model::parse_batch_header(buf);
+        if (!h) return std::nullopt;
+        return *h;
+    };
+    auto bad = header_at(position);
+    if (!bad) return false;
+    auto following = header_at(position + bad->size_bytes());
+    return following && following->base_offset == bad->next_offset();
+}
+
 result<void> segment::truncate(uint64_t size) {
     if (auto r = _file->truncate(size); !r) return r;
     if (_synced > size) _synced = size;

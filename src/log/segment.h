@@ -65,6 +65,10 @@ public:
     /// covers the first summary.size_bytes bytes; the caller compares that with the file.
     std::optional<segment_summary> load_index();
 
+    /// True if a batch with intact framing sits at `position` and another whose offsets
+    /// continue it follows: bad bytes inside a batch, rather than a write cut short.
+    bool valid_batch_follows(uint64_t position) const;
+
     /// Forgets everything known about the file's contents (before rescanning it).
     void reset() { *this = segment(_path, _base, _file); }
 

@@ -201,13 +201,81 @@ TEST_F(partition_recovery, the_active_segment_cut_below_synced_data_is_damage) {
     p.reset();
     auto last = segment_files(dir.path() / "p0").back();
     std::filesystem::resize_file(last, std::filesystem::file_size(last) - 10);
-    std::filesystem::remove(dir.path() / "p0" / "clean_shutdown");
 
     auto r = open(small_segments());
     ASSERT_TRUE(r->damage());
     EXPECT_NE(r->damage()->message.find("truncated"), std::string::npos) << r->damage()->message;
     EXPECT_EQ(r->log_end_offset(), model::offset(4)) << "two whole batches are still readable";
     EXPECT_EQ(all_values(*r).size(), 4u);
+}
+
+TEST_F(partition_recovery, truncation_damage_is_still_reported_on_the_next_open) {
+    auto p = open(small_segments());
+    fill(*this, *p, 60);
+    ASSERT_TRUE(p->close());
+    p.reset();
+    auto files = segment_files(dir.path() / "p0");
+    std::filesystem::resize_file(files[1], std::filesystem::file_size(files[1]) - 50);
+    for (int round = 0; round < 2; ++round) {
+        auto r = open(small_segments());
+        ASSERT_TRUE(r->damage()) << "round " << round;
+        EXPECT_FALSE(r->append(*std::make_unique<std::vector<std::byte>>(make_batch(1, "x"))));
+    }
+}
+
+TEST_F(partition_recovery, a_segment_cut_at_a_batch_boundary_without_indexes_is_a_gap) {
+    auto p = open(small_segments());
+    fill(*this, *p, 60);
+    ASSERT_TRUE(p->close());
+    p.reset();
+    auto files = segment_files(dir.path() / "p0");
+    auto one_batch = make_batch(2, "v0", 60).size(); // every batch here has this size
+    std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - one_batch);
+    std::filesystem::remove(offset_index_path(files[0]));
+    std::filesystem::remove(time_index_path(files[0]));
+    auto r = open(small_segments());
+    ASSERT_TRUE(r->damage());
+    EXPECT_NE(r->damage()->message.find("missing"), std::string::npos) << r->damage()->message;
+}
+
+TEST_F(partition_recovery, corruption_past_the_recovery_point_with_data_after_it_is_not_cut) {
+    auto p = open(small_segments());
+    fill(*this, *p, 60);
+    p.reset(); // unclean: the recovery point is still where the last open put it (0)
+    auto files = segment_files(dir.path() / "p0");
+    std::filesystem::remove(offset_index_path(files[0]));
+    std::filesystem::remove(time_index_path(files[0]));
+    auto one_batch = make_batch(2, "v0", 60).size();
+    flip_byte(files[0], one_batch + 90); // inside the second batch's records
+
+    auto r = open(small_segments());
+    ASSERT_TRUE(r->damage()) << "acknowledged data must not be cut silently";
+    EXPECT_NE(r->damage()->message.find("corruption"), std::string::npos) << r->damage()->message;
+    EXPECT_EQ(r->segment_count(), files.size()) << "no segment was removed";
+    auto first = r->read_bytes(model::offset(0), 1);
+    ASSERT_TRUE(first) << "readable up to the damage";
+}
+
+TEST_F(partition_recovery, an_unsynced_finished_segment_shorter_than_its_index_is_a_torn_tail) {
+    // A power failure after a roll can keep the finished segment's index but lose the end of
+    // the segment: nothing there was acknowledged, so it is cut, not reported as damage.
+    log_config c = small_segments();
+    c.flush = flush_policy::never;
+    auto p = open(c);
+    for (int i = 0; i < 12; ++i) ASSERT_TRUE(p->append(*std::make_unique<std::vector<std::byte>>(make_batch(2, "u", 60))));
+    ASSERT_GE(p->segment_count(), 2u);
+    p.reset();
+    io.restart();
+    io.run(); // let the roll's background sync finish
+    auto files = segment_files(dir.path() / "p0");
+    for (size_t i = 1; i < files.size(); ++i) std::filesystem::remove(files[i]);
+    std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - 30);
+
+    auto r = open(c);
+    EXPECT_FALSE(r->damage()) << r->damage()->message;
+    EXPECT_GT(r->log_end_offset(), model::offset(0));
+    auto next = r->append(*std::make_unique<std::vector<std::byte>>(make_batch(1, "after")));
+    ASSERT_TRUE(next);
 }
 
 TEST_F(partition_recovery, a_corrupt_checkpoint_means_validating_everything) {

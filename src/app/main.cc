@@ -1,0 +1,79 @@
+// The spate binary: one executable, one subcommand per job.
+
+#include "app/server.h"
+#include "app/version.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+namespace {
+
+// CLI11 validator that applies a Kafka-named log setting, so its checks live in one place.
+void add_log_option(CLI::App& cmd, spate::log::log_config& config, const std::string& flag,
+                    const std::string& key, const std::string& help) {
+    cmd.add_option_function<std::string>(
+           flag,
+           [&config, key](const std::string& value) {
+               if (auto r = config.set(key, value); !r) throw CLI::ValidationError(r.err().message);
+           },
+           help + " (topic config " + key + "; default " + config.get(key).value_or("") + ")")
+        ->type_name("VALUE");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // Logs go to stderr; stdout carries the lines scripts read ("kafka listening on ...").
+    spdlog::set_default_logger(spdlog::stderr_color_mt("spate"));
+    CLI::App app{"spate: a real-time data platform in one binary: Kafka-compatible ingest, a "
+                 "durable partitioned log, continuous SQL, and serving"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string(spate::app::version_string()));
+
+    auto* version = app.add_subcommand("version", "Print the version and exit");
+    version->callback([] { std::printf("%s\n", std::string(spate::app::version_string()).c_str()); });
+
+    spate::app::server_options opts;
+    std::string log_level = "info";
+    auto* server = app.add_subcommand("server", "Run the server with its embedded log");
+    // The config file belongs to the top-level app (CLI11 reads subcommand settings from its
+    // [server] table); fallthrough lets users write it after the subcommand.
+    app.set_config("--config", "", "Read settings from a TOML file ([server] table); flags win")
+        ->check(CLI::ExistingFile);
+    server->fallthrough();
+    server->add_option("--data-dir", opts.data_dir, "Directory holding topics and state")
+        ->capture_default_str();
+    add_log_option(*server, opts.log_defaults, "--log-segment-bytes", "segment.bytes",
+                   "Roll to a new segment file at this size");
+    add_log_option(*server, opts.log_defaults, "--log-segment-ms", "segment.ms",
+                   "Roll to a new segment after this many ms");
+    add_log_option(*server, opts.log_defaults, "--log-retention-ms", "retention.ms",
+                   "Delete segments older than this; -1 keeps them");
+    add_log_option(*server, opts.log_defaults, "--log-retention-bytes", "retention.bytes",
+                   "Delete oldest segments beyond this size per partition; -1 no limit");
+    add_log_option(*server, opts.log_defaults, "--message-max-bytes", "max.message.bytes",
+                   "Largest record batch accepted");
+    add_log_option(*server, opts.log_defaults, "--log-flush-policy", "flush.policy",
+                   "always: acknowledge after fsync (group commit); interval; never");
+    add_log_option(*server, opts.log_defaults, "--log-flush-interval-ms", "flush.ms",
+                   "Sync period under the interval policy");
+    server->add_option("--log-level", log_level, "trace, debug, info, warn, error")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+        ->capture_default_str();
+
+    int exit_code = 0;
+    server->callback([&] {
+        spdlog::set_level(spdlog::level::from_str(log_level));
+        exit_code = spate::app::run_server(opts);
+    });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return exit_code;
+}
