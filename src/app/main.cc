@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string(spate::app::version_string()));
 
     auto* version = app.add_subcommand("version", "Print the version and exit");
-    version->callback([] { std::printf("%s\n", std::string(spate::app::version_string()).c_str()); });
+    version->callback(
+        [] { std::printf("%s\n", std::string(spate::app::version_string()).c_str()); });
 
     spate::app::server_options opts;
     std::string log_level = "info";

@@ -18,11 +18,13 @@ struct tables {
     constexpr tables() {
         for (uint32_t b = 0; b < 256; ++b) {
             uint32_t c = b;
-            for (int i = 0; i < 8; ++i) c = (c >> 1) ^ ((c & 1) ? reflected_polynomial : 0);
+            for (int i = 0; i < 8; ++i)
+                c = (c >> 1) ^ ((c & 1) ? reflected_polynomial : 0);
             t[0][b] = c;
         }
         for (uint32_t b = 0; b < 256; ++b)
-            for (int k = 1; k < 8; ++k) t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xff];
+            for (int k = 1; k < 8; ++k)
+                t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xff];
     }
 };
 constexpr tables lookup;
@@ -39,13 +41,14 @@ uint32_t crc32c_software(const unsigned char* p, size_t n, uint32_t crc) {
         p += 8;
         n -= 8;
     }
-    while (n--) crc = (crc >> 8) ^ lookup.t[0][(crc ^ *p++) & 0xff];
+    while (n--)
+        crc = (crc >> 8) ^ lookup.t[0][(crc ^ *p++) & 0xff];
     return crc;
 }
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) uint32_t crc32c_hardware(const unsigned char* p, size_t n,
-                                                            uint32_t crc) {
+                                                           uint32_t crc) {
     uint64_t c = crc;
     while (n >= 8) {
         uint64_t word;
@@ -55,7 +58,8 @@ __attribute__((target("sse4.2"))) uint32_t crc32c_hardware(const unsigned char* 
         n -= 8;
     }
     auto c32 = static_cast<uint32_t>(c);
-    while (n--) c32 = _mm_crc32_u8(c32, *p++);
+    while (n--)
+        c32 = _mm_crc32_u8(c32, *p++);
     return c32;
 }
 

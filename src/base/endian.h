@@ -13,10 +13,14 @@ constexpr T byte_swap(T v) {
     static_assert(std::is_integral_v<T>);
     using U = std::make_unsigned_t<T>;
     auto u = static_cast<U>(v);
-    if constexpr (sizeof(T) == 1) return v;
-    else if constexpr (sizeof(T) == 2) return static_cast<T>(__builtin_bswap16(u));
-    else if constexpr (sizeof(T) == 4) return static_cast<T>(__builtin_bswap32(u));
-    else return static_cast<T>(__builtin_bswap64(u));
+    if constexpr (sizeof(T) == 1)
+        return v;
+    else if constexpr (sizeof(T) == 2)
+        return static_cast<T>(__builtin_bswap16(u));
+    else if constexpr (sizeof(T) == 4)
+        return static_cast<T>(__builtin_bswap32(u));
+    else
+        return static_cast<T>(__builtin_bswap64(u));
 }
 
 /// Big-endian (network order) load of a fixed-width integer at any alignment, as the Kafka

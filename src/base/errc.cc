@@ -31,7 +31,9 @@ namespace {
 class category final : public std::error_category {
 public:
     const char* name() const noexcept override { return "spate"; }
-    std::string message(int ev) const override { return std::string(errc_name(static_cast<errc>(ev))); }
+    std::string message(int ev) const override {
+        return std::string(errc_name(static_cast<errc>(ev)));
+    }
 };
 } // namespace
 

@@ -34,7 +34,9 @@ enum class errc : int16_t {
 std::string_view errc_name(errc code);
 
 const std::error_category& spate_category();
-inline std::error_code make_error_code(errc e) { return {static_cast<int>(e), spate_category()}; }
+inline std::error_code make_error_code(errc e) {
+    return {static_cast<int>(e), spate_category()};
+}
 
 } // namespace spate
 

@@ -50,5 +50,7 @@ private:
 
 template <typename T, typename Tag>
 struct std::hash<spate::named_type<T, Tag>> {
-    size_t operator()(spate::named_type<T, Tag> v) const noexcept { return std::hash<T>{}(v.value()); }
+    size_t operator()(spate::named_type<T, Tag> v) const noexcept {
+        return std::hash<T>{}(v.value());
+    }
 };

@@ -89,6 +89,8 @@ private:
     bool _failed = false;
 };
 
-inline result<void> ok() { return {}; }
+inline result<void> ok() {
+    return {};
+}
 
 } // namespace spate

@@ -59,7 +59,9 @@ result<file> file::open(const std::filesystem::path& path, mode m) {
     return file(fd, path);
 }
 
-file::file(file&& other) noexcept : _fd(other._fd), _path(std::move(other._path)) { other._fd = -1; }
+file::file(file&& other) noexcept : _fd(other._fd), _path(std::move(other._path)) {
+    other._fd = -1;
+}
 
 file& file::operator=(file&& other) noexcept {
     if (this != &other) {
@@ -78,8 +80,8 @@ file::~file() {
 result<size_t> file::read_at(std::span<std::byte> buf, uint64_t position) const {
     size_t done = 0;
     while (done < buf.size()) {
-        ssize_t n = ::pread(_fd, buf.data() + done, buf.size() - done,
-                            static_cast<off_t>(position + done));
+        ssize_t n =
+            ::pread(_fd, buf.data() + done, buf.size() - done, static_cast<off_t>(position + done));
         if (n < 0) {
             if (errno == EINTR) continue;
             return io_error("read from", _path, errno);
@@ -102,8 +104,8 @@ result<void> file::write_at(std::span<const std::byte> data, uint64_t position) 
     }
     size_t done = 0;
     while (done < allowed) {
-        ssize_t n = ::pwrite(_fd, data.data() + done, allowed - done,
-                             static_cast<off_t>(position + done));
+        ssize_t n =
+            ::pwrite(_fd, data.data() + done, allowed - done, static_cast<off_t>(position + done));
         if (n < 0) {
             if (errno == EINTR) continue;
             return io_error("write to", _path, errno);

@@ -51,7 +51,8 @@ result<void> sync_directory(const std::filesystem::path& dir);
 
 /// Replaces `path` with `data` so that a crash leaves either the old or the new contents:
 /// writes a temporary file, syncs it, renames it over `path` and syncs the directory.
-result<void> write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> data);
+result<void> write_file_atomically(const std::filesystem::path& path,
+                                   std::span<const std::byte> data);
 
 /// The whole contents of a file, or an error (NOT_FOUND if it does not exist).
 result<std::vector<std::byte>> read_file(const std::filesystem::path& path);

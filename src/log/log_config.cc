@@ -41,11 +41,11 @@ constexpr int64_t int64_max = 9223372036854775807;
 } // namespace
 
 const std::vector<std::string>& log_config_keys() {
-    static const std::vector<std::string> keys = {
-        "segment.bytes",        "segment.ms",          "retention.ms",
-        "retention.bytes",      "max.message.bytes",   "index.interval.bytes",
-        "flush.policy",         "flush.ms",            "cleanup.policy",
-        "message.timestamp.type"};
+    static const std::vector<std::string> keys = {"segment.bytes",     "segment.ms",
+                                                  "retention.ms",      "retention.bytes",
+                                                  "max.message.bytes", "index.interval.bytes",
+                                                  "flush.policy",      "flush.ms",
+                                                  "cleanup.policy",    "message.timestamp.type"};
     return keys;
 }
 
@@ -76,14 +76,15 @@ result<void> log_config::set(std::string_view key, std::string_view value) {
                                "old segments by retention.ms and retention.bytes ('delete')",
                                value);
         if (value != "delete")
-            return error::make(errc::invalid_config, "cleanup.policy: '{}' is not 'delete'",
-                               value);
+            return error::make(errc::invalid_config, "cleanup.policy: '{}' is not 'delete'", value);
         cleanup_policy = std::string(value);
         return ok();
     }
     if (key == "message.timestamp.type") {
-        if (value == "CreateTime") message_timestamp_type = timestamp_type::create_time;
-        else if (value == "LogAppendTime") message_timestamp_type = timestamp_type::log_append_time;
+        if (value == "CreateTime")
+            message_timestamp_type = timestamp_type::create_time;
+        else if (value == "LogAppendTime")
+            message_timestamp_type = timestamp_type::log_append_time;
         else
             return error::make(errc::invalid_config,
                                "message.timestamp.type: '{}' is not CreateTime or LogAppendTime",

@@ -32,15 +32,15 @@ enum class timestamp_type { create_time, log_append_time };
 /// Settings of one partition's log. Broker-wide defaults can be overridden per topic; the
 /// names of the keys are Kafka's topic config names (segment.bytes, retention.ms, ...).
 struct log_config {
-    int64_t segment_bytes = 1024 * 1024 * 1024;             // segment.bytes
-    int64_t segment_ms = 7LL * 24 * 3600 * 1000;            // segment.ms
-    int64_t retention_ms = 7LL * 24 * 3600 * 1000;          // retention.ms; -1 keeps forever
-    int64_t retention_bytes = -1;                           // retention.bytes; -1 no limit
-    int32_t max_message_bytes = 1024 * 1024 + 12;           // max.message.bytes (per batch)
-    int32_t index_interval_bytes = 4096;                    // index.interval.bytes
-    flush_policy flush = flush_policy::always;              // flush.messages=1 / flush.ms
-    int64_t flush_interval_ms = 1000;                       // flush.ms under interval policy
-    std::string cleanup_policy = "delete";                  // cleanup.policy
+    int64_t segment_bytes = 1024 * 1024 * 1024;    // segment.bytes
+    int64_t segment_ms = 7LL * 24 * 3600 * 1000;   // segment.ms
+    int64_t retention_ms = 7LL * 24 * 3600 * 1000; // retention.ms; -1 keeps forever
+    int64_t retention_bytes = -1;                  // retention.bytes; -1 no limit
+    int32_t max_message_bytes = 1024 * 1024 + 12;  // max.message.bytes (per batch)
+    int32_t index_interval_bytes = 4096;           // index.interval.bytes
+    flush_policy flush = flush_policy::always;     // flush.messages=1 / flush.ms
+    int64_t flush_interval_ms = 1000;              // flush.ms under interval policy
+    std::string cleanup_policy = "delete";         // cleanup.policy
     timestamp_type message_timestamp_type = timestamp_type::create_time;
 
     /// Applies one Kafka-named key; INVALID_CONFIG naming the key and value if it is unknown or

@@ -57,9 +57,11 @@ result<void> log_store::load_topic(const std::filesystem::path& dir) {
     t->name = name;
     int32_t count = 0;
     try {
-        auto j = nlohmann::json::parse(std::string(reinterpret_cast<const char*>(raw->data()), raw->size()));
+        auto j = nlohmann::json::parse(
+            std::string(reinterpret_cast<const char*>(raw->data()), raw->size()));
         count = j.at("partitions").get<int32_t>();
-        for (auto& [k, v] : j.at("config").items()) t->overrides[k] = v.get<std::string>();
+        for (auto& [k, v] : j.at("config").items())
+            t->overrides[k] = v.get<std::string>();
     } catch (const std::exception& e) {
         return error::make(errc::kafka_storage_error, "{}: cannot read topic metadata: {}",
                            (dir / metadata_file).string(), e.what());
@@ -88,8 +90,10 @@ result<void> log_store::write_metadata(const topic& t) const {
     j["name"] = t.name;
     j["partitions"] = t.partitions.size();
     j["config"] = nlohmann::json::object();
-    for (const auto& [k, v] : t.overrides) j["config"][k] = v;
-    return io::write_file_atomically(topics_dir() / t.name / metadata_file, as_bytes(j.dump(2) + "\n"));
+    for (const auto& [k, v] : t.overrides)
+        j["config"][k] = v;
+    return io::write_file_atomically(topics_dir() / t.name / metadata_file,
+                                     as_bytes(j.dump(2) + "\n"));
 }
 
 result<topic*> log_store::create_topic(const std::string& name, int32_t partitions,
@@ -132,7 +136,9 @@ result<void> log_store::delete_topic(const std::string& name) {
         return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
     auto trash = _opts.data_dir / "deleted";
     if (auto r = io::make_directories(trash); !r) return r;
-    auto target = trash / (name + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    auto target =
+        trash /
+        (name + "-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
     std::error_code ec;
     std::filesystem::rename(topics_dir() / name, target, ec);
     if (ec)
@@ -164,7 +170,8 @@ result<void> log_store::set_partition_count(const std::string& name, int32_t tot
     return write_metadata(*t);
 }
 
-result<void> log_store::set_topic_config(const std::string& name, const config_overrides& overrides) {
+result<void> log_store::set_topic_config(const std::string& name,
+                                         const config_overrides& overrides) {
     auto* t = find(name);
     if (!t) return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
     auto config = apply_overrides(_opts.defaults, overrides);
@@ -176,7 +183,8 @@ result<void> log_store::set_topic_config(const std::string& name, const config_o
         return r;
     }
     t->config = *config;
-    for (auto& p : t->partitions) p->set_config(*config);
+    for (auto& p : t->partitions)
+        p->set_config(*config);
     return ok();
 }
 
@@ -195,7 +203,8 @@ result<std::shared_ptr<partition>> log_store::get(const std::string& name, model
 
 std::vector<std::string> log_store::topic_names() const {
     std::vector<std::string> out;
-    for (const auto& [name, _] : _topics) out.push_back(name);
+    for (const auto& [name, _] : _topics)
+        out.push_back(name);
     return out;
 }
 

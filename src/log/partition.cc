@@ -34,7 +34,8 @@ model::offset partition::high_watermark() const {
 
 uint64_t partition::size_bytes() const {
     uint64_t total = 0;
-    for (const auto& s : _segments) total += s->size_bytes();
+    for (const auto& s : _segments)
+        total += s->size_bytes();
     return total;
 }
 
@@ -48,7 +49,8 @@ result<void> partition::check_writable() const {
 
 result<append_result> partition::append(std::span<std::byte> batches) {
     if (auto r = check_writable(); !r) return std::move(r).err();
-    if (batches.empty()) return error::make(errc::invalid_record, "append of zero bytes to {}", _name);
+    if (batches.empty())
+        return error::make(errc::invalid_record, "append of zero bytes to {}", _name);
 
     // Validate everything before writing anything.
     std::vector<model::batch_header> headers;
@@ -79,8 +81,10 @@ result<append_result> partition::append(std::span<std::byte> batches) {
     // Roll first if this append would overflow the active segment or its 32-bit offsets.
     segment* active = _segments.back().get();
     int64_t records = 0;
-    for (const auto& h : headers) records += h.last_offset_delta + 1;
-    bool too_big = active->size_bytes() + batches.size() > static_cast<uint64_t>(_config.segment_bytes);
+    for (const auto& h : headers)
+        records += h.last_offset_delta + 1;
+    bool too_big =
+        active->size_bytes() + batches.size() > static_cast<uint64_t>(_config.segment_bytes);
     bool offsets_overflow = (active->next_offset() - active->base_offset()) + records >
                             std::numeric_limits<int32_t>::max();
     if (!active->empty() && (too_big || offsets_overflow)) {
@@ -105,8 +109,8 @@ result<append_result> partition::append(std::span<std::byte> batches) {
             store_be<int16_t>(b + L::attributes, attrs);
             store_be<int64_t>(b + L::base_timestamp, now);
             store_be<int64_t>(b + L::max_timestamp, now);
-            store_be<uint32_t>(b + L::crc, crc32c(std::span<const std::byte>(b + L::attributes,
-                                                                         h.size_bytes() - L::attributes)));
+            store_be<uint32_t>(b + L::crc, crc32c(std::span<const std::byte>(
+                                               b + L::attributes, h.size_bytes() - L::attributes)));
             h.attributes = attrs;
             h.base_timestamp = h.max_timestamp = model::timestamp_ms(now);
             out.log_append_time = model::timestamp_ms(now);
@@ -221,11 +225,12 @@ result<std::vector<std::byte>> partition::read_bytes(model::offset from, uint64_
     size_t pos = 0;
     while (pos < out.size()) {
         auto h = model::parse_batch_header(std::span<const std::byte>(out).subspan(pos));
-        auto v = h ? model::validate_batch(std::span<const std::byte>(out).subspan(pos, h->size_bytes()))
-                   : h;
+        auto v =
+            h ? model::validate_batch(std::span<const std::byte>(out).subspan(pos, h->size_bytes()))
+              : h;
         if (!v) {
-            auto e = error::make(errc::corrupt_message, "partition {}: batch at offset {}: {}", _name,
-                                 h ? h->base_offset.value() : -1, v.err().message);
+            auto e = error::make(errc::corrupt_message, "partition {}: batch at offset {}: {}",
+                                 _name, h ? h->base_offset.value() : -1, v.err().message);
             spdlog::error("{}", e.message);
             if (pos == 0) return e;
             out.resize(pos);
@@ -251,12 +256,14 @@ partition::offset_for_timestamp(model::timestamp_ms ts) const {
             if (h.base_offset >= limit) return found{};
             if (h.max_timestamp >= ts) {
                 if (h.codec() != model::compression::none || h.log_append_time())
-                    return found{timestamp_lookup{std::max(h.base_offset, _log_start), h.max_timestamp}};
+                    return found{
+                        timestamp_lookup{std::max(h.base_offset, _log_start), h.max_timestamp}};
                 // Find the exact record inside an uncompressed batch.
                 std::vector<std::byte> buf(h.size_bytes());
                 auto n = seg->file()->read_at(buf, pos);
                 if (!n) return std::move(n).err();
-                model::record_reader records(std::span<const std::byte>(buf).subspan(L::header_size));
+                model::record_reader records(
+                    std::span<const std::byte>(buf).subspan(L::header_size));
                 while (!records.at_end()) {
                     auto rec = records.next();
                     if (!rec)

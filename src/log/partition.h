@@ -31,8 +31,8 @@ struct partition_context {
 
 /// What append() did.
 struct append_result {
-    model::offset base_offset;  ///< offset given to the first record
-    model::offset last_offset;  ///< offset of the last record
+    model::offset base_offset;                                 ///< offset given to the first record
+    model::offset last_offset;                                 ///< offset of the last record
     model::timestamp_ms log_append_time = model::no_timestamp; ///< set under LogAppendTime
 };
 
@@ -47,7 +47,7 @@ struct file_slice {
 struct read_result {
     std::vector<file_slice> slices;
     uint64_t size_bytes = 0;
-    model::offset next_offset;     ///< offset after the last batch returned
+    model::offset next_offset; ///< offset after the last batch returned
 };
 
 /// The first record at or after a timestamp (Kafka's ListOffsets by timestamp).
@@ -132,7 +132,8 @@ public:
     const std::optional<error>& damage() const { return _damage; }
 
 private:
-    partition(std::filesystem::path dir, std::string name, log_config config, partition_context ctx);
+    partition(std::filesystem::path dir, std::string name, log_config config,
+              partition_context ctx);
 
     // partition_recovery.cc
     result<void> recover();

@@ -33,7 +33,8 @@ result<void> partition::recover() {
             std::filesystem::remove(entry.path(), ec); // an interrupted atomic replace
             continue;
         }
-        if (auto base = segment::parse_file_name(entry.path())) found.emplace_back(*base, entry.path());
+        if (auto base = segment::parse_file_name(entry.path()))
+            found.emplace_back(*base, entry.path());
     }
     if (ec)
         return error::make(errc::kafka_storage_error, "listing {} failed: {}", _dir.string(),
@@ -113,7 +114,8 @@ result<void> partition::recover_segment(size_t i, model::offset recovery_point) 
         }
     }
     model::offset verify_from = std::max(recovery_point, seg.next_offset());
-    auto scanned = seg.scan(scan_from, seg.next_offset(), verify_from, _config.index_interval_bytes);
+    auto scanned =
+        seg.scan(scan_from, seg.next_offset(), verify_from, _config.index_interval_bytes);
     if (!scanned.stopped_by) {
         if (!last && !damaged_here) {
             if (auto r = seg.write_index(); !r) return r; // next start can skip the scan
@@ -127,7 +129,8 @@ result<void> partition::recover_segment(size_t i, model::offset recovery_point) 
     if (seg.next_offset() < recovery_point) {
         // The bad bytes lie in data that was synced: this is damage, not a torn write. Keep
         // the files as they are for inspection and serve what is readable.
-        mark_damaged(error::make(errc::kafka_storage_error, "{}; synced data up to offset {} "
+        mark_damaged(error::make(errc::kafka_storage_error,
+                                 "{}; synced data up to offset {} "
                                  "cannot be read past offset {}",
                                  why.message, recovery_point.value(), seg.next_offset().value()));
         return ok();
@@ -170,8 +173,8 @@ result<void> partition::close() {
     if (auto r = sync_now(); !r) return r;
     if (auto r = _segments.back()->write_index(); !r) return r;
     if (auto r = _segments.back()->file()->sync_data(); !r) return r;
-    for (const auto& p : {offset_index_path(_segments.back()->path()),
-                          time_index_path(_segments.back()->path())}) {
+    for (const auto& p :
+         {offset_index_path(_segments.back()->path()), time_index_path(_segments.back()->path())}) {
         auto f = io::file::open(p, io::file::mode::read_write);
         if (!f) return std::move(f).err();
         if (auto r = f->sync_data(); !r) return r;

@@ -34,7 +34,8 @@ result<void> partition::delete_front_segment() {
                  front->next_offset().value() - 1);
     if (auto r = front->remove(); !r) return r;
     _segments.pop_front();
-    if (_segments.front()->base_offset() > _log_start) _log_start = _segments.front()->base_offset();
+    if (_segments.front()->base_offset() > _log_start)
+        _log_start = _segments.front()->base_offset();
     _dir_dirty = true;
     return ok();
 }
@@ -61,8 +62,8 @@ result<size_t> partition::maintain(model::timestamp_ms now) {
     }
     if (_config.retention_bytes >= 0) {
         uint64_t total = size_bytes();
-        while (_segments.size() > 1 &&
-               total - _segments.front()->size_bytes() >= static_cast<uint64_t>(_config.retention_bytes)) {
+        while (_segments.size() > 1 && total - _segments.front()->size_bytes() >=
+                                           static_cast<uint64_t>(_config.retention_bytes)) {
             total -= _segments.front()->size_bytes();
             if (auto r = delete_front_segment(); !r) return std::move(r).err();
             ++deleted;
@@ -73,7 +74,8 @@ result<size_t> partition::maintain(model::timestamp_ms now) {
         _last_flush = now;
         start_sync();
     }
-    if (deleted > 0 || (_durable != _checkpointed && now - _last_checkpoint >= checkpoint_interval_ms)) {
+    if (deleted > 0 ||
+        (_durable != _checkpointed && now - _last_checkpoint >= checkpoint_interval_ms)) {
         _last_checkpoint = now;
         if (auto r = write_checkpoint(); !r) return std::move(r).err();
     }

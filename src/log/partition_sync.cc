@@ -3,9 +3,9 @@
 #include "log/partition.h"
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <spdlog/spdlog.h>
@@ -98,22 +98,29 @@ void partition::on_synced(model::offset target, std::vector<synced_segment> sync
     } else {
         // After a failed fdatasync the kernel may have dropped the dirty pages: what was
         // written cannot be trusted to be on disk, so stop taking writes.
-        mark_damaged(error::make(errc::kafka_storage_error, "{}; data after offset {} may not "
-                                 "be on disk", r.err().message, _durable.value()));
+        mark_damaged(error::make(errc::kafka_storage_error,
+                                 "{}; data after offset {} may not "
+                                 "be on disk",
+                                 r.err().message, _durable.value()));
     }
     std::vector<waiter> still_waiting;
     std::vector<waiter> ready;
     for (auto& w : _waiters) {
-        if (w.upto <= _durable) ready.push_back(std::move(w));
-        else if (_damage) ready.push_back(std::move(w));
-        else still_waiting.push_back(std::move(w));
+        if (w.upto <= _durable)
+            ready.push_back(std::move(w));
+        else if (_damage)
+            ready.push_back(std::move(w));
+        else
+            still_waiting.push_back(std::move(w));
     }
     _waiters = std::move(still_waiting);
     // Waiters resume inline and may append and wait again; _sync_in_flight stays set until
     // all have run, so that everything they append joins one next sync.
     for (auto& w : ready) {
-        if (w.upto <= _durable) w.done(ok());
-        else w.done(*_damage);
+        if (w.upto <= _durable)
+            w.done(ok());
+        else
+            w.done(*_damage);
     }
     _sync_in_flight = false;
     if (!_waiters.empty()) start_sync();

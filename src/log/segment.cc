@@ -92,24 +92,26 @@ result<void> segment::append(std::span<const std::byte> bytes,
     if (auto r = _file->write_at(bytes, _size); !r) {
         // Leave no partial batch behind: cut back to where this append began.
         if (auto t = _file->truncate(_size); !t)
-            return error::make(errc::kafka_storage_error, "{}; cutting the partial write back also failed: {}",
+            return error::make(errc::kafka_storage_error,
+                               "{}; cutting the partial write back also failed: {}",
                                r.err().message, t.err().message);
         return r;
     }
     uint64_t pos = _size;
     for (const auto& h : batches) {
         if (pos == 0) _rolling_base_time = h.max_timestamp;
-        _index.on_batch(h.base_offset, static_cast<uint32_t>(pos), static_cast<uint32_t>(h.size_bytes()),
-                        h.max_timestamp, index_interval_bytes);
+        _index.on_batch(h.base_offset, static_cast<uint32_t>(pos),
+                        static_cast<uint32_t>(h.size_bytes()), h.max_timestamp,
+                        index_interval_bytes);
         if (h.max_timestamp > _max_timestamp) _max_timestamp = h.max_timestamp;
         pos += h.size_bytes();
         _next = h.next_offset();
     }
     if (_rolling_base_time == model::no_timestamp && pos > 0)
-        _rolling_base_time = model::timestamp_ms(
-            std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count());
+        _rolling_base_time =
+            model::timestamp_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
     _size = pos;
     return ok();
 }
@@ -126,7 +128,8 @@ segment::scan_result segment::scan(uint64_t from_position, model::offset from_ne
     uint64_t pos = from_position;
     model::offset next = from_next;
     auto stop = [&](std::string why) {
-        out.stopped_by = error::make(errc::corrupt_message, "{} position {}: {}", _path.string(), pos, why);
+        out.stopped_by =
+            error::make(errc::corrupt_message, "{} position {}: {}", _path.string(), pos, why);
     };
     while (pos < *file_size) {
         if (*file_size - pos < L::header_size) {
@@ -172,7 +175,8 @@ segment::scan_result segment::scan(uint64_t from_position, model::offset from_ne
         next = h->next_offset();
         pos += h->size_bytes();
     }
-    if (_rolling_base_time == model::no_timestamp && pos > 0) _rolling_base_time = file_mtime(_path);
+    if (_rolling_base_time == model::no_timestamp && pos > 0)
+        _rolling_base_time = file_mtime(_path);
     _size = pos;
     _next = next;
     out.valid_bytes = pos;
@@ -194,8 +198,8 @@ std::optional<segment_summary> segment::load_index() {
             reset();
             return std::nullopt;
         }
-        _rolling_base_time = first->max_timestamp != model::no_timestamp ? first->max_timestamp
-                                                                         : file_mtime(_path);
+        _rolling_base_time =
+            first->max_timestamp != model::no_timestamp ? first->max_timestamp : file_mtime(_path);
     }
     return summary;
 }

@@ -51,8 +51,8 @@ public:
 
     /// Result of walking the batches of the file.
     struct scan_result {
-        uint64_t valid_bytes = 0;          ///< bytes of whole, valid batches from the start
-        std::optional<error> stopped_by;   ///< why the walk stopped before the end of the file
+        uint64_t valid_bytes = 0;        ///< bytes of whole, valid batches from the start
+        std::optional<error> stopped_by; ///< why the walk stopped before the end of the file
     };
     /// Rebuilds the in-memory state (index, next offset, max timestamp) by walking the batches
     /// from `from_position`, where offset `from_next` starts. Batches wholly below `verify_from`
@@ -77,7 +77,8 @@ public:
 
     /// Finds the batch containing offset `o` (or the first batch after it): its byte position
     /// and header. nullopt if `o` is at or past the end.
-    result<std::optional<std::pair<uint64_t, model::batch_header>>> find_batch(model::offset o) const;
+    result<std::optional<std::pair<uint64_t, model::batch_header>>>
+    find_batch(model::offset o) const;
     /// The header of the batch at `position`, checked against what is expected there.
     result<model::batch_header> read_header(uint64_t position) const;
 

@@ -20,7 +20,8 @@ constexpr size_t time_entry_size = 12;
 std::vector<std::byte> encode(size_t entry_size, size_t count, const segment_summary& s,
                               auto&& write_entry) {
     std::vector<std::byte> out(count * entry_size + trailer_size);
-    for (size_t i = 0; i < count; ++i) write_entry(out.data() + i * entry_size, i);
+    for (size_t i = 0; i < count; ++i)
+        write_entry(out.data() + i * entry_size, i);
     std::byte* t = out.data() + count * entry_size;
     store_le<uint32_t>(t, trailer_magic);
     store_le<uint32_t>(t + 4, static_cast<uint32_t>(count));
@@ -78,8 +79,9 @@ void segment_index::on_batch(model::offset batch_base, uint32_t position, uint32
 
 uint32_t segment_index::position_for(model::offset o) const {
     auto relative = o - _base;
-    auto it = std::upper_bound(_offsets.begin(), _offsets.end(), relative,
-                               [](int64_t r, const offset_entry& e) { return r < e.relative_offset; });
+    auto it =
+        std::upper_bound(_offsets.begin(), _offsets.end(), relative,
+                         [](int64_t r, const offset_entry& e) { return r < e.relative_offset; });
     if (it == _offsets.begin()) return 0;
     return std::prev(it)->position;
 }
@@ -135,8 +137,8 @@ segment_index::read_files(const std::filesystem::path& log_path, model::offset b
     for (size_t i = 0; i < ot->first; ++i) {
         const std::byte* p = offsets_bytes->data() + i * offset_entry_size;
         offset_entry e{load_le<uint32_t>(p), load_le<uint32_t>(p + 4)};
-        if (static_cast<int64_t>(e.relative_offset) <= last_relative || e.position < last_position ||
-            e.position >= s.size_bytes)
+        if (static_cast<int64_t>(e.relative_offset) <= last_relative ||
+            e.position < last_position || e.position >= s.size_bytes)
             return std::nullopt;
         last_relative = e.relative_offset;
         last_position = e.position;
@@ -145,11 +147,13 @@ segment_index::read_files(const std::filesystem::path& log_path, model::offset b
     for (size_t i = 0; i < tt->first; ++i) {
         const std::byte* p = times_bytes->data() + i * time_entry_size;
         time_entry e{load_le<int64_t>(p), load_le<uint32_t>(p + 8)};
-        if (!index._times.empty() && e.timestamp <= index._times.back().timestamp) return std::nullopt;
+        if (!index._times.empty() && e.timestamp <= index._times.back().timestamp)
+            return std::nullopt;
         index._times.push_back(e);
     }
     index._max_timestamp = s.max_timestamp.value();
-    if (!index._times.empty()) index._max_timestamp_relative_offset = index._times.back().relative_offset;
+    if (!index._times.empty())
+        index._max_timestamp_relative_offset = index._times.back().relative_offset;
     return std::pair{std::move(index), s};
 }
 

@@ -62,7 +62,9 @@ batch_builder& batch_builder::producer(int64_t id, int16_t epoch, int32_t base_s
     return *this;
 }
 
-size_t batch_builder::size_bytes() const { return L::header_size + _records.size(); }
+size_t batch_builder::size_bytes() const {
+    return L::header_size + _records.size();
+}
 
 std::vector<std::byte> batch_builder::build() const {
     std::vector<std::byte> out(size_bytes());

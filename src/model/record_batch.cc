@@ -12,9 +12,8 @@ namespace L = batch_layout;
 
 result<batch_header> parse_batch_header(std::span<const std::byte> bytes) {
     if (bytes.size() < L::header_size)
-        return error::make(errc::corrupt_message,
-                           "batch header needs {} bytes but only {} remain", L::header_size,
-                           bytes.size());
+        return error::make(errc::corrupt_message, "batch header needs {} bytes but only {} remain",
+                           L::header_size, bytes.size());
     const std::byte* p = bytes.data();
     batch_header h;
     h.base_offset = offset(load_be<int64_t>(p + L::base_offset));
@@ -37,8 +36,8 @@ result<batch_header> parse_batch_header(std::span<const std::byte> bytes) {
                            h.magic);
     if (h.batch_length < static_cast<int32_t>(L::header_size - L::log_overhead))
         return error::make(errc::corrupt_message,
-                           "batchLength {} is smaller than the {}-byte batch header", h.batch_length,
-                           L::header_size - L::log_overhead);
+                           "batchLength {} is smaller than the {}-byte batch header",
+                           h.batch_length, L::header_size - L::log_overhead);
     if (h.record_count < 0)
         return error::make(errc::corrupt_message, "record count {} is negative", h.record_count);
     if (h.last_offset_delta < 0)
@@ -63,8 +62,7 @@ result<batch_header> validate_batch(std::span<const std::byte> bytes) {
         return error::make(errc::corrupt_message,
                            "CRC-32C mismatch: header says {:#010x}, bytes give {:#010x}", h.crc,
                            actual);
-    if (h.record_count == 0)
-        return error::make(errc::invalid_record, "batch holds no records");
+    if (h.record_count == 0) return error::make(errc::invalid_record, "batch holds no records");
     if (h.codec() != compression::none) {
         // The records are compressed; their framing is checked when they are decoded.
         if (h.last_offset_delta != h.record_count - 1)
@@ -88,8 +86,8 @@ result<batch_header> validate_batch(std::span<const std::byte> bytes) {
         if (++n > h.record_count) break;
     }
     if (n != h.record_count)
-        return error::make(errc::invalid_record,
-                           "header says {} records but the batch holds {}", h.record_count,
+        return error::make(errc::invalid_record, "header says {} records but the batch holds {}",
+                           h.record_count,
                            n > h.record_count ? std::string("more") : std::to_string(n));
     if (h.last_offset_delta != n - 1)
         return error::make(errc::invalid_record,
@@ -138,7 +136,8 @@ result<record_view> record_reader::next() {
     body = body.subspan(1); // attributes, unused in v2
     auto ts = read_zigzag(body, 10);
     auto od = read_zigzag(body, 5);
-    if (!ts || !od) return error::make(errc::corrupt_message, "record timestamp or offset delta is malformed");
+    if (!ts || !od)
+        return error::make(errc::corrupt_message, "record timestamp or offset delta is malformed");
     if (*od < 0 || *od > std::numeric_limits<int32_t>::max())
         return error::make(errc::corrupt_message, "record offset delta {} is out of range", *od);
     r.timestamp_delta = *ts;
@@ -148,7 +147,8 @@ result<record_view> record_reader::next() {
     if (!read_nullable_bytes(body, r.value))
         return error::make(errc::corrupt_message, "record value length is malformed or too long");
     auto hc = read_zigzag(body, 5);
-    if (!hc || *hc < 0) return error::make(errc::corrupt_message, "record header count is malformed");
+    if (!hc || *hc < 0)
+        return error::make(errc::corrupt_message, "record header count is malformed");
     r.header_count = static_cast<int32_t>(*hc);
     auto headers_start = body;
     for (int64_t i = 0; i < *hc; ++i) {
@@ -160,8 +160,8 @@ result<record_view> record_reader::next() {
     }
     if (!body.empty())
         return error::make(errc::corrupt_message,
-                           "record length says {} bytes but its fields end {} bytes early",
-                           *length, body.size());
+                           "record length says {} bytes but its fields end {} bytes early", *length,
+                           body.size());
     r.headers = headers_start;
     _rest = _rest.subspan(consumed);
     _position += consumed;

@@ -59,7 +59,9 @@ struct batch_header {
     int32_t record_count = 0;
 
     /// Bytes the whole batch occupies, header included.
-    size_t size_bytes() const { return static_cast<size_t>(batch_length) + batch_layout::log_overhead; }
+    size_t size_bytes() const {
+        return static_cast<size_t>(batch_length) + batch_layout::log_overhead;
+    }
     offset last_offset() const { return base_offset + last_offset_delta; }
     /// Offset just past this batch.
     offset next_offset() const { return last_offset() + 1; }

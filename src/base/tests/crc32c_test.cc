@@ -22,7 +22,8 @@ TEST(crc32c, known_vectors) {
 
 TEST(crc32c, incremental_equals_whole) {
     std::string data;
-    for (int i = 0; i < 1000; ++i) data.push_back(static_cast<char>(i * 31 + 7));
+    for (int i = 0; i < 1000; ++i)
+        data.push_back(static_cast<char>(i * 31 + 7));
     auto whole = crc32c(bytes(data));
     for (size_t cut : {0ul, 1ul, 7ul, 8ul, 9ul, 500ul, 999ul, 1000ul}) {
         auto b = bytes(data);

@@ -50,7 +50,8 @@ TEST(file, injected_full_disk_writes_a_prefix_then_fails) {
     fault_injection::clear();
     ASSERT_FALSE(r);
     EXPECT_EQ(r.err().code, errc::kafka_storage_error);
-    EXPECT_NE(r.err().message.find("No space left on device"), std::string::npos) << r.err().message;
+    EXPECT_NE(r.err().message.find("No space left on device"), std::string::npos)
+        << r.err().message;
     EXPECT_EQ(*f->size(), 4u) << "the part before the limit is written, as on a real full disk";
     remove_all(dir);
 }

@@ -47,7 +47,8 @@ TEST_F(partition_append, several_batches_in_one_append_are_all_or_nothing) {
     auto r = p->append(request);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.err().code, errc::corrupt_message);
-    EXPECT_NE(r.err().message.find("batch 1 at byte " + std::to_string(good.size())), std::string::npos)
+    EXPECT_NE(r.err().message.find("batch 1 at byte " + std::to_string(good.size())),
+              std::string::npos)
         << r.err().message;
     EXPECT_EQ(p->log_end_offset(), model::offset(0));
     EXPECT_EQ(p->size_bytes(), 0u) << "nothing of a rejected append is written";
@@ -95,7 +96,8 @@ TEST_F(partition_append, rejects_bad_input_with_specific_errors) {
 
 TEST_F(partition_append, read_limits_and_ranges) {
     auto p = open();
-    for (int i = 0; i < 10; ++i) append_durable(*p, make_batch(1, "r" + std::to_string(i), 100));
+    for (int i = 0; i < 10; ++i)
+        append_durable(*p, make_batch(1, "r" + std::to_string(i), 100));
     auto one = p->read(model::offset(0), 1);
     ASSERT_TRUE(one);
     EXPECT_EQ(one->next_offset, model::offset(1)) << "the first batch is returned even if larger";
@@ -140,7 +142,8 @@ TEST_F(partition_append, concurrent_appends_share_fsyncs) {
                     auto batch = make_batch(1, "c" + std::to_string(i) + "-" + std::to_string(j));
                     auto r = co_await p->append_durable(batch);
                     EXPECT_TRUE(r.has_value());
-                    EXPECT_LE(r->last_offset, p->durable_offset() - 1) << "acknowledged before sync";
+                    EXPECT_LE(r->last_offset, p->durable_offset() - 1)
+                        << "acknowledged before sync";
                 }
                 ++done;
             },
@@ -191,7 +194,8 @@ TEST_F(partition_append, segments_roll_by_size_and_every_offset_stays_readable) 
         ASSERT_LE(h->base_offset, model::offset(o));
         ASSERT_GE(h->last_offset(), model::offset(o));
         auto values = values_of(*r);
-        EXPECT_EQ(values[static_cast<size_t>(o - h->base_offset.value())], expected[static_cast<size_t>(o)]);
+        EXPECT_EQ(values[static_cast<size_t>(o - h->base_offset.value())],
+                  expected[static_cast<size_t>(o)]);
     }
     auto everything = p->read_bytes(model::offset(0), 1 << 30);
     ASSERT_TRUE(everything);
@@ -204,7 +208,9 @@ TEST_F(partition_append, finds_offsets_by_timestamp) {
     c.index_interval_bytes = 256;
     auto p = open(c);
     // Batch i holds 3 records with timestamps 1000*i, 1000*i+1, 1000*i+2.
-    for (int i = 0; i < 60; ++i) ASSERT_TRUE(p->append(*std::make_unique<std::vector<std::byte>>(make_batch(3, "t", 30, 1000 * i))));
+    for (int i = 0; i < 60; ++i)
+        ASSERT_TRUE(
+            p->append(*std::make_unique<std::vector<std::byte>>(make_batch(3, "t", 30, 1000 * i))));
     ASSERT_TRUE(run(p->wait_durable(p->log_end_offset())));
     ASSERT_GT(p->segment_count(), 3u);
     auto exact = p->offset_for_timestamp(model::timestamp_ms(25'001));
@@ -245,7 +251,8 @@ TEST_F(partition_append, full_disk_rejects_the_append_and_writes_nothing) {
     io::fault_injection::clear();
     ASSERT_FALSE(r);
     EXPECT_EQ(r.err().code, errc::kafka_storage_error);
-    EXPECT_NE(r.err().message.find("No space left on device"), std::string::npos) << r.err().message;
+    EXPECT_NE(r.err().message.find("No space left on device"), std::string::npos)
+        << r.err().message;
     EXPECT_EQ(p->size_bytes(), size_before);
     EXPECT_EQ(p->log_end_offset(), model::offset(2));
     EXPECT_FALSE(p->damage());

@@ -36,7 +36,8 @@ log_config small_segments() {
 
 // Fills a partition with `batches` batches of 2 records each.
 void fill(log_fixture& t, partition& p, int batches) {
-    for (int i = 0; i < batches; ++i) t.append_durable(p, make_batch(2, "v" + std::to_string(i), 60));
+    for (int i = 0; i < batches; ++i)
+        t.append_durable(p, make_batch(2, "v" + std::to_string(i), 60));
 }
 
 std::vector<std::string> all_values(partition& p) {
@@ -79,7 +80,8 @@ TEST_F(partition_recovery, a_torn_tail_is_cut) {
 
     // Half a batch, as a crash in the middle of a write leaves it.
     auto partial = make_batch(3, "torn", 50);
-    append_bytes_to_file(last, std::string_view(reinterpret_cast<const char*>(partial.data()), partial.size() / 2));
+    append_bytes_to_file(
+        last, std::string_view(reinterpret_cast<const char*>(partial.data()), partial.size() / 2));
     auto r = open(small_segments());
     EXPECT_EQ(r->log_end_offset(), model::offset(20));
     EXPECT_FALSE(r->damage());
@@ -90,7 +92,8 @@ TEST_F(partition_recovery, a_torn_tail_is_cut) {
     auto bad = make_batch(2, "bad");
     model::assign_base_offset(bad, model::offset(20));
     bad[bad.size() - 1] ^= std::byte{0x7};
-    append_bytes_to_file(last, std::string_view(reinterpret_cast<const char*>(bad.data()), bad.size()));
+    append_bytes_to_file(last,
+                         std::string_view(reinterpret_cast<const char*>(bad.data()), bad.size()));
     append_bytes_to_file(last, "garbage");
     auto r2 = open(small_segments());
     EXPECT_EQ(r2->log_end_offset(), model::offset(20));
@@ -262,13 +265,15 @@ TEST_F(partition_recovery, an_unsynced_finished_segment_shorter_than_its_index_i
     log_config c = small_segments();
     c.flush = flush_policy::never;
     auto p = open(c);
-    for (int i = 0; i < 12; ++i) ASSERT_TRUE(p->append(*std::make_unique<std::vector<std::byte>>(make_batch(2, "u", 60))));
+    for (int i = 0; i < 12; ++i)
+        ASSERT_TRUE(p->append(*std::make_unique<std::vector<std::byte>>(make_batch(2, "u", 60))));
     ASSERT_GE(p->segment_count(), 2u);
     p.reset();
     io.restart();
     io.run(); // let the roll's background sync finish
     auto files = segment_files(dir.path() / "p0");
-    for (size_t i = 1; i < files.size(); ++i) std::filesystem::remove(files[i]);
+    for (size_t i = 1; i < files.size(); ++i)
+        std::filesystem::remove(files[i]);
     std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - 30);
 
     auto r = open(c);

@@ -13,7 +13,8 @@ TEST_F(partition_retention, by_bytes_deletes_oldest_segments) {
     c.retention_bytes = 6000;
     c.retention_ms = -1;
     auto p = open(c);
-    for (int i = 0; i < 60; ++i) append_durable(*p, make_batch(2, "b", 60, base_ts));
+    for (int i = 0; i < 60; ++i)
+        append_durable(*p, make_batch(2, "b", 60, base_ts));
     auto segments = p->segment_count();
     auto deleted = p->maintain(model::timestamp_ms(base_ts));
     ASSERT_TRUE(deleted);
@@ -42,16 +43,20 @@ TEST_F(partition_retention, by_time_uses_each_segments_newest_timestamp) {
     c.retention_ms = 60'000;
     auto p = open(c);
     // Old data (an hour ago), then fresh data.
-    for (int i = 0; i < 20; ++i) append_durable(*p, make_batch(2, "old", 60, base_ts - 3'600'000));
+    for (int i = 0; i < 20; ++i)
+        append_durable(*p, make_batch(2, "old", 60, base_ts - 3'600'000));
     auto old_end = p->log_end_offset();
-    for (int i = 0; i < 20; ++i) append_durable(*p, make_batch(2, "new", 60, base_ts));
+    for (int i = 0; i < 20; ++i)
+        append_durable(*p, make_batch(2, "new", 60, base_ts));
     auto deleted = p->maintain(model::timestamp_ms(base_ts));
     ASSERT_TRUE(deleted);
     EXPECT_GT(*deleted, 0u);
     EXPECT_LE(p->log_start_offset(), old_end) << "no fresh data is deleted";
     EXPECT_GT(p->log_start_offset(), model::offset(0));
     auto values = values_of(*p->read_bytes(p->log_start_offset(), 1 << 30));
-    EXPECT_EQ(std::count_if(values.begin(), values.end(), [](auto& v) { return v.starts_with("new"); }), 40);
+    EXPECT_EQ(
+        std::count_if(values.begin(), values.end(), [](auto& v) { return v.starts_with("new"); }),
+        40);
 }
 
 TEST_F(partition_retention, segments_roll_by_age) {
@@ -72,7 +77,8 @@ TEST_F(partition_retention, delete_records_moves_the_log_start) {
     log_config c;
     c.segment_bytes = 1024;
     auto p = open(c);
-    for (int i = 0; i < 30; ++i) append_durable(*p, make_batch(2, "d", 60));
+    for (int i = 0; i < 30; ++i)
+        append_durable(*p, make_batch(2, "d", 60));
     auto segments = p->segment_count();
     ASSERT_TRUE(p->delete_records_before(model::offset(31)));
     EXPECT_EQ(p->log_start_offset(), model::offset(31));

@@ -17,7 +17,8 @@ namespace L = batch_layout;
 std::vector<std::byte> from_hex(std::string_view hex) {
     std::vector<std::byte> out;
     for (size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<std::byte>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+        out.push_back(
+            static_cast<std::byte>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
     return out;
 }
 
@@ -27,7 +28,9 @@ constexpr std::string_view kafka_python_batch =
     "00000000000000000000004f00000000024bf42f080000000000010000018bcfe568000000018bcfe56805ffff"
     "ffffffffffffffffffffffff0000000222000000046b310a68656c6c6f020268027616000a02010a776f726c6400";
 
-std::string str(std::span<const std::byte> s) { return {reinterpret_cast<const char*>(s.data()), s.size()}; }
+std::string str(std::span<const std::byte> s) {
+    return {reinterpret_cast<const char*>(s.data()), s.size()};
+}
 
 TEST(record_batch, validates_a_batch_written_by_a_kafka_client) {
     auto bytes = from_hex(kafka_python_batch);
@@ -120,7 +123,8 @@ TEST(record_batch, record_count_and_offset_deltas_are_checked) {
     auto c = validate_batch(wrong_count);
     ASSERT_FALSE(c);
     EXPECT_EQ(c.err().code, errc::invalid_record);
-    EXPECT_NE(c.err().message.find("header says 3 records but the batch holds 2"), std::string::npos)
+    EXPECT_NE(c.err().message.find("header says 3 records but the batch holds 2"),
+              std::string::npos)
         << c.err().message;
 
     auto wrong_delta = bytes;
