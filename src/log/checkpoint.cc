@@ -47,4 +47,15 @@ result<void> partition_checkpoint::write(const std::filesystem::path& dir) const
     return io::write_file_atomically(path_in(dir), buf);
 }
 
+void checkpoint_writer::update(const partition_checkpoint& c) {
+    std::lock_guard lock(_mutex);
+    _latest = c;
+}
+
+result<partition_checkpoint> checkpoint_writer::write() {
+    std::lock_guard lock(_mutex);
+    if (auto r = _latest.write(_dir); !r) return std::move(r).err();
+    return _latest;
+}
+
 } // namespace spate::log

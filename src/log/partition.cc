@@ -16,7 +16,7 @@ namespace L = model::batch_layout;
 partition::partition(std::filesystem::path dir, std::string name, log_config config,
                      partition_context ctx)
     : _dir(std::move(dir)), _name(std::move(name)), _config(std::move(config)),
-      _ctx(std::move(ctx)) {}
+      _ctx(std::move(ctx)), _checkpoint_writer(std::make_shared<checkpoint_writer>(_dir)) {}
 
 partition::~partition() = default;
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "log/checkpoint.h"
 #include "log/log_config.h"
 #include "log/segment.h"
 #include "model/record_batch.h"
@@ -149,6 +150,8 @@ private:
     void on_synced(model::offset target, std::vector<synced_segment> synced, result<void> r);
     result<void> sync_now();
     result<void> write_checkpoint();
+    /// Writes the checkpoint on the blocking pool (periodic upkeep); one at a time.
+    void start_checkpoint();
 
     // partition_retention.cc
     result<void> roll();
@@ -181,6 +184,8 @@ private:
     std::vector<std::filesystem::path> _unsynced_files;
     model::timestamp_ms _last_flush{0};
     model::timestamp_ms _last_checkpoint{0};
+    bool _checkpoint_in_flight = false;
+    std::shared_ptr<checkpoint_writer> _checkpoint_writer;
 };
 
 } // namespace spate::log

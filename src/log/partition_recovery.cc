@@ -162,9 +162,10 @@ result<void> partition::recover_segment(size_t i, model::offset recovery_point) 
 }
 
 result<void> partition::write_checkpoint() {
-    partition_checkpoint ck{_log_start, _durable};
-    if (auto r = ck.write(_dir); !r) return r;
-    _checkpointed = _durable;
+    _checkpoint_writer->update({_log_start, _durable});
+    auto written = _checkpoint_writer->write();
+    if (!written) return std::move(written).err();
+    _checkpointed = written->recovery_point;
     return ok();
 }
 

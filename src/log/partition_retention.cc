@@ -77,7 +77,7 @@ result<size_t> partition::maintain(model::timestamp_ms now) {
     if (deleted > 0 ||
         (_durable != _checkpointed && now - _last_checkpoint >= checkpoint_interval_ms)) {
         _last_checkpoint = now;
-        if (auto r = write_checkpoint(); !r) return std::move(r).err();
+        start_checkpoint();
     }
     return deleted;
 }

@@ -1,5 +1,6 @@
 // Durability: group commit of appends by fdatasync on a blocking thread.
 
+#include "log/checkpoint.h"
 #include "log/partition.h"
 
 #include <boost/asio/async_result.hpp>
@@ -124,6 +125,27 @@ void partition::on_synced(model::offset target, std::vector<synced_segment> sync
     }
     _sync_in_flight = false;
     if (!_waiters.empty()) start_sync();
+}
+
+void partition::start_checkpoint() {
+    if (_checkpoint_in_flight || _closed) return;
+    _checkpoint_in_flight = true;
+    _checkpoint_writer->update({_log_start, _durable});
+    auto owner = asio::prefer(_ctx.owner, asio::execution::outstanding_work.tracked);
+    asio::post(*_ctx.blocking, [self = shared_from_this(), owner = std::move(owner),
+                                writer = _checkpoint_writer]() mutable {
+        auto r = writer->write();
+        asio::post(owner, [self = std::move(self), r = std::move(r)] {
+            self->_checkpoint_in_flight = false;
+            if (r) {
+                self->_checkpointed = r->recovery_point;
+            } else {
+                // Not fatal: recovery then starts from an older point and checks more.
+                spdlog::warn("partition {}: writing the checkpoint failed: {}", self->_name,
+                             r.err().message);
+            }
+        });
+    });
 }
 
 result<void> partition::sync_now() {

@@ -1,3 +1,4 @@
+#include "log/checkpoint.h"
 #include "log/tests/log_test_support.h"
 
 namespace spate::log::testing {
@@ -111,6 +112,18 @@ TEST_F(partition_retention, interval_policy_syncs_in_the_background) {
     }
     EXPECT_EQ(p->durable_offset(), model::offset(3));
     EXPECT_EQ(p->sync_rounds(), 1u);
+}
+
+TEST_F(partition_retention, upkeep_writes_the_recovery_point_in_the_background) {
+    auto p = open();
+    append_durable(*p, make_batch(5, "c"));
+    ASSERT_TRUE(p->maintain(model::timestamp_ms(base_ts)));
+    io.restart();
+    io.run(); // until the background write has reported back
+    auto ck = partition_checkpoint::read(dir.path() / "p0");
+    ASSERT_TRUE(ck) << ck.err().to_string();
+    EXPECT_EQ(ck->recovery_point, model::offset(5));
+    EXPECT_EQ(ck->log_start_offset, model::offset(0));
 }
 
 } // namespace
