@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -42,9 +43,13 @@ int run_server(const server_options& opts) {
                 (*store)->topic_names().size());
     std::fflush(stdout);
 
+    // Upkeep runs every second, or every flush.ms when the interval policy asks for more.
+    int64_t upkeep_ms = opts.maintenance_interval_ms;
+    if (opts.log_defaults.flush == log::flush_policy::interval)
+        upkeep_ms = std::clamp<int64_t>(opts.log_defaults.flush_interval_ms, 10, upkeep_ms);
     asio::steady_timer upkeep(io);
     std::function<void()> schedule = [&] {
-        upkeep.expires_after(std::chrono::milliseconds(opts.maintenance_interval_ms));
+        upkeep.expires_after(std::chrono::milliseconds(upkeep_ms));
         upkeep.async_wait([&](const boost::system::error_code& ec) {
             if (ec) return;
             (*store)->maintain(wall_clock_now());
