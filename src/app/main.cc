@@ -1,5 +1,6 @@
 // The spate binary: one executable, one subcommand per job.
 
+#include "app/config_file.h"
 #include "app/server.h"
 #include "app/version.h"
 
@@ -16,8 +17,9 @@ void add_log_option(CLI::App& cmd, spate::log::log_config& config, const std::st
                     const std::string& key, const std::string& help) {
     cmd.add_option_function<std::string>(
            flag,
-           [&config, key](const std::string& value) {
-               if (auto r = config.set(key, value); !r) throw CLI::ValidationError(r.err().message);
+           [&config, key, flag](const std::string& value) {
+               if (auto r = config.set(key, value); !r)
+                   throw CLI::ValidationError(flag, r.err().message);
            },
            help + " (topic config " + key + "; default " + config.get(key).value_or("") + ")")
         ->type_name("VALUE");
@@ -43,8 +45,14 @@ int main(int argc, char** argv) {
     // The config file belongs to the top-level app (CLI11 reads subcommand settings from its
     // [server] table); fallthrough lets users write it after the subcommand.
     app.set_config("--config", "", "Read settings from a TOML file ([server] table); flags win")
-        ->check(CLI::ExistingFile);
+        ->check(CLI::ExistingFile)
+        ->check(spate::app::config_file_validator());
+    app.allow_config_extras(CLI::config_extras_mode::error);
     server->fallthrough();
+    server->footer(
+        "Settings may also come from a TOML file given with --config FILE, under a "
+        "[server] table, with keys named like the flags (data-dir = \"/var/lib/spate\"); "
+        "flags win over the file.");
     server->add_option("--data-dir", opts.data_dir, "Directory holding topics and state")
         ->capture_default_str();
     add_log_option(*server, opts.log_defaults, "--log-segment-bytes", "segment.bytes",

@@ -33,6 +33,9 @@ int run_server(const server_options& opts) {
     asio::thread_pool blocking(2);
     log::partition_context ctx{io.get_executor(), &blocking};
 
+    // Signals are caught from here on, so one that arrives during recovery still ends in a
+    // clean close once the log is open.
+    asio::signal_set signals(io, SIGINT, SIGTERM);
     auto store = log::log_store::open({opts.data_dir, opts.log_defaults}, ctx);
     if (!store) {
         spdlog::critical("cannot open the log in {}: {}", opts.data_dir.string(),
@@ -59,7 +62,6 @@ int run_server(const server_options& opts) {
     schedule();
 
     int exit_code = 0;
-    asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         spdlog::info("received signal {}, shutting down", sig);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -170,6 +171,31 @@ result<std::vector<std::byte>> read_file(const std::filesystem::path& path) {
     if (!n) return std::move(n).err();
     out.resize(*n);
     return out;
+}
+
+result<directory_lock> directory_lock::acquire(const std::filesystem::path& dir) {
+    auto path = dir / ".lock";
+    auto f = file::open(path, file::mode::create_read_write);
+    if (!f) return std::move(f).err();
+    if (::flock(f->fd(), LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        std::string holder;
+        std::vector<std::byte> buf(32);
+        if (auto n = f->read_at(buf, 0); n && *n > 0)
+            holder = std::string(reinterpret_cast<const char*>(buf.data()), *n);
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0'))
+            holder.pop_back();
+        if (err == EWOULDBLOCK)
+            return error::make(errc::kafka_storage_error,
+                               "data directory {} is in use by another spate process{}",
+                               dir.string(), holder.empty() ? "" : " (pid " + holder + ")");
+        return io_error("lock", path, err);
+    }
+    auto pid = std::to_string(::getpid()) + "\n";
+    if (auto r = f->truncate(0); !r) return std::move(r).err();
+    if (auto r = f->write_at({reinterpret_cast<const std::byte*>(pid.data()), pid.size()}, 0); !r)
+        return std::move(r).err();
+    return directory_lock(std::move(f).value());
 }
 
 result<void> make_directories(const std::filesystem::path& dir) {

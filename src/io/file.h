@@ -63,6 +63,20 @@ result<void> make_directories(const std::filesystem::path& dir);
 /// Removes a file or directory tree; missing is not an error.
 result<void> remove_tree(const std::filesystem::path& path);
 
+/// An exclusive lock on a directory (flock on a ".lock" file in it), held until destroyed,
+/// so that two processes never run on one data directory. Move-only.
+class directory_lock {
+public:
+    /// Takes the lock, or fails at once naming the directory and the holder's pid.
+    static result<directory_lock> acquire(const std::filesystem::path& dir);
+    directory_lock(directory_lock&&) = default;
+    directory_lock& operator=(directory_lock&&) = default;
+
+private:
+    explicit directory_lock(file f) : _file(std::move(f)) {}
+    file _file;
+};
+
 /// Injected I/O failures for tests: lets a test see what the log does on a full disk or a
 /// failing device without needing one. Process-wide; tests set and clear it around the code
 /// under test. Costs one relaxed atomic load per write when unused.

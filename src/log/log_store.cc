@@ -24,6 +24,9 @@ std::span<const std::byte> as_bytes(const std::string& s) {
 result<std::unique_ptr<log_store>> log_store::open(options opts, partition_context ctx) {
     std::unique_ptr<log_store> store(new log_store(std::move(opts), std::move(ctx)));
     if (auto r = io::make_directories(store->topics_dir()); !r) return std::move(r).err();
+    auto lock = io::directory_lock::acquire(store->_opts.data_dir);
+    if (!lock) return std::move(lock).err();
+    store->_lock.emplace(std::move(lock).value());
 
     // Finish deletions that a crash interrupted.
     auto trash = store->_opts.data_dir / "deleted";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "io/file.h"
 #include "log/log_config.h"
 #include "log/partition.h"
 #include "model/types.h"
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,7 +39,8 @@ public:
         log_config defaults;
     };
 
-    /// Opens the data directory (creating it) and recovers every topic.
+    /// Opens the data directory (creating it), locks it against other processes and recovers
+    /// every topic.
     static result<std::unique_ptr<log_store>> open(options opts, partition_context ctx);
     ~log_store();
 
@@ -72,6 +75,7 @@ private:
 
     options _opts;
     partition_context _ctx;
+    std::optional<io::directory_lock> _lock;
     std::map<std::string, std::unique_ptr<topic>> _topics;
     bool _closed = false;
 };

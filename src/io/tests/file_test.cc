@@ -67,5 +67,21 @@ TEST(file, atomic_replace) {
     remove_all(dir);
 }
 
+TEST(file, a_directory_lock_is_exclusive) {
+    auto dir = temp_dir();
+    {
+        auto first = directory_lock::acquire(dir);
+        ASSERT_TRUE(first) << first.err().to_string();
+        // flock locks belong to the open file, so a second open in this process conflicts too.
+        auto second = directory_lock::acquire(dir);
+        ASSERT_FALSE(second);
+        EXPECT_NE(second.err().message.find("in use by another spate process (pid "),
+                  std::string::npos)
+            << second.err().message;
+    }
+    EXPECT_TRUE(directory_lock::acquire(dir)) << "released when the holder goes away";
+    ASSERT_TRUE(remove_tree(dir));
+}
+
 } // namespace
 } // namespace spate::io

@@ -76,9 +76,19 @@ TEST_F(log_store_test, delete_grow_and_reconfigure) {
     EXPECT_FALSE(store->find("t"));
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "topics" / "t"));
     ASSERT_TRUE(store->close());
+    store.reset();
     auto again = open_store();
+    ASSERT_TRUE(again);
     EXPECT_TRUE(again->topic_names().empty());
     ASSERT_TRUE(again->create_topic("t", 2)) << "a deleted name can be used again";
+}
+
+TEST_F(log_store_test, one_data_directory_serves_one_store) {
+    auto first = open_store();
+    auto second = log_store::open({dir.path(), {}}, ctx());
+    ASSERT_FALSE(second);
+    EXPECT_NE(second.err().message.find("in use by another spate process"), std::string::npos)
+        << second.err().message;
 }
 
 TEST_F(log_store_test, an_unfinished_creation_is_cleaned_up) {
