@@ -14,6 +14,7 @@ std::string_view errc_name(errc code) {
     case errc::record_list_too_large: return "RECORD_LIST_TOO_LARGE";
     case errc::invalid_timestamp: return "INVALID_TIMESTAMP";
     case errc::invalid_topic_exception: return "INVALID_TOPIC_EXCEPTION";
+    case errc::unsupported_version: return "UNSUPPORTED_VERSION";
     case errc::topic_already_exists: return "TOPIC_ALREADY_EXISTS";
     case errc::invalid_partitions: return "INVALID_PARTITIONS";
     case errc::invalid_config: return "INVALID_CONFIG";

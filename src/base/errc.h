@@ -17,6 +17,7 @@ enum class errc : int16_t {
     record_list_too_large = 18,
     invalid_timestamp = 32,
     invalid_topic_exception = 17,
+    unsupported_version = 35,
     topic_already_exists = 36,
     invalid_partitions = 37,
     invalid_config = 40,

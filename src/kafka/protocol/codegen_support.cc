@@ -16,7 +16,7 @@ error decode_context::null(std::string_view field) const {
 }
 
 error decode_context::unsupported_version(int16_t lowest, int16_t highest) const {
-    return error::make(errc::corrupt_message, "{} v{}: unsupported version (spate reads {}-{})",
+    return error::make(errc::unsupported_version, "{} v{}: unsupported version (spate reads {}-{})",
                        _message, _version, lowest, highest);
 }
 

@@ -23,10 +23,11 @@ result<void> decode_bytes(std::span<const std::byte> bytes, int16_t version) {
 }
 
 template <typename T>
-void expect_corrupt(std::span<const std::byte> bytes, int16_t version, std::string_view mentions) {
+void expect_corrupt(std::span<const std::byte> bytes, int16_t version, std::string_view mentions,
+                    errc code = errc::corrupt_message) {
     auto r = decode_bytes<T>(bytes, version);
     ASSERT_FALSE(r) << T::spec_name << " v" << version << " decoded malformed input";
-    EXPECT_EQ(r.err().code, errc::corrupt_message);
+    EXPECT_EQ(r.err().code, code);
     EXPECT_NE(r.err().message.find(mentions), std::string::npos) << r.err().message;
 }
 
@@ -148,9 +149,12 @@ TEST(malformed, bad_varints_and_tagged_fields_are_refused) {
 
 TEST(malformed, unsupported_versions_are_refused) {
     std::vector<std::byte> none;
-    expect_corrupt<produce_request_data>(none, 12, "unsupported version (spate reads 0-11)");
-    expect_corrupt<produce_request_data>(none, -1, "unsupported version");
-    expect_corrupt<offset_delete_request_data>(none, 1, "unsupported version (spate reads 0-0)");
+    auto unsupported = errc::unsupported_version;
+    expect_corrupt<produce_request_data>(none, 12, "unsupported version (spate reads 0-11)",
+                                         unsupported);
+    expect_corrupt<produce_request_data>(none, -1, "unsupported version", unsupported);
+    expect_corrupt<offset_delete_request_data>(none, 1, "unsupported version (spate reads 0-0)",
+                                               unsupported);
 }
 
 TEST(malformed, random_corruption_never_crashes) {
