@@ -122,9 +122,8 @@ result<append_result> partition::append(std::span<std::byte> batches) {
     }
     out.last_offset = next - 1;
     if (auto r = active->append(batches, headers, _config.index_interval_bytes); !r) {
-        spdlog::error("partition {}: append failed, nothing written: {}", _name, r.err().message);
-        if (r.err().message.find("cutting the partial write back also failed") != std::string::npos)
-            mark_damaged(r.err());
+        spdlog::error("partition {}: append failed: {}", _name, r.err().message);
+        if (active->has_partial_tail()) mark_damaged(r.err());
         return std::move(r).err();
     }
     return out;

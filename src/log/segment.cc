@@ -91,10 +91,12 @@ result<void> segment::append(std::span<const std::byte> bytes,
                              int32_t index_interval_bytes) {
     if (auto r = _file->write_at(bytes, _size); !r) {
         // Leave no partial batch behind: cut back to where this append began.
-        if (auto t = _file->truncate(_size); !t)
+        if (auto t = _file->truncate(_size); !t) {
+            _partial_tail = true;
             return error::make(errc::kafka_storage_error,
                                "{}; cutting the partial write back also failed: {}",
                                r.err().message, t.err().message);
+        }
         return r;
     }
     uint64_t pos = _size;

@@ -49,6 +49,9 @@ public:
     result<void> append(std::span<const std::byte> bytes,
                         std::span<const model::batch_header> batches, int32_t index_interval_bytes);
 
+    /// True once a failed append could not be cut back: the file ends in a partial batch.
+    bool has_partial_tail() const { return _partial_tail; }
+
     /// Result of walking the batches of the file.
     struct scan_result {
         uint64_t valid_bytes = 0;        ///< bytes of whole, valid batches from the start
@@ -106,6 +109,7 @@ private:
     model::timestamp_ms _rolling_base_time = model::no_timestamp;
     std::shared_ptr<io::file> _file;
     segment_index _index;
+    bool _partial_tail = false;
 };
 
 } // namespace spate::log
