@@ -40,15 +40,6 @@ constexpr int64_t int64_max = 9223372036854775807;
 
 } // namespace
 
-const std::vector<std::string>& log_config_keys() {
-    static const std::vector<std::string> keys = {"segment.bytes",     "segment.ms",
-                                                  "retention.ms",      "retention.bytes",
-                                                  "max.message.bytes", "index.interval.bytes",
-                                                  "flush.policy",      "flush.ms",
-                                                  "cleanup.policy",    "message.timestamp.type"};
-    return keys;
-}
-
 result<void> log_config::set(std::string_view key, std::string_view value) {
     auto set_int = [&](auto& field, int64_t min, int64_t max) -> result<void> {
         auto v = parse_int(key, value, min, max);

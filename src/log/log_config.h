@@ -2,7 +2,6 @@
 
 #include "base/result.h"
 
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -49,9 +48,6 @@ struct log_config {
     /// The value of a key as Kafka would show it, or nullopt for an unknown key.
     std::optional<std::string> get(std::string_view key) const;
 };
-
-/// The keys set() accepts.
-const std::vector<std::string>& log_config_keys();
 
 /// Per-topic overrides of the broker defaults: only the keys a user set, kept as strings so
 /// that a later change of default applies to topics that did not override it.

@@ -118,8 +118,6 @@ public:
     /// Syncs everything and writes the indexes and a checkpoint whose recovery point is the
     /// log end, so the next open checks nothing. The partition must not be used afterwards.
     result<void> close();
-    /// Deletes the partition's files (the topic is being deleted). Not usable afterwards.
-    result<void> remove();
 
     void set_config(log_config c) { _config = std::move(c); }
     const log_config& config() const { return _config; }

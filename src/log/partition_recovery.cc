@@ -185,10 +185,4 @@ result<void> partition::close() {
     return ok();
 }
 
-result<void> partition::remove() {
-    _closed = true;
-    _segments.clear();
-    return io::remove_tree(_dir);
-}
-
 } // namespace spate::log

@@ -57,9 +57,6 @@ public:
     static std::optional<std::pair<segment_index, segment_summary>>
     read_files(const std::filesystem::path& log_path, model::offset base);
 
-    size_t offset_entries() const { return _offsets.size(); }
-    size_t time_entries() const { return _times.size(); }
-
 private:
     model::offset _base;
     std::vector<offset_entry> _offsets;
