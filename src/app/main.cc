@@ -53,21 +53,57 @@ int main(int argc, char** argv) {
         "Settings may also come from a TOML file given with --config FILE, under a "
         "[server] table, with keys named like the flags (data-dir = \"/var/lib/spate\"); "
         "flags win over the file.");
-    server->add_option("--data-dir", opts.data_dir, "Directory holding topics and state")
+    server->add_option("--data-dir", opts.broker.data_dir, "Directory holding topics and state")
         ->capture_default_str();
-    add_log_option(*server, opts.log_defaults, "--log-segment-bytes", "segment.bytes",
+    auto add_address = [&](const std::string& flag, spate::broker::host_port& target,
+                           const std::string& help) {
+        server
+            ->add_option_function<std::string>(
+                flag,
+                [&target, flag](const std::string& value) {
+                    auto r = spate::broker::parse_host_port(value);
+                    if (!r) throw CLI::ValidationError(flag, r.err().message);
+                    target = *r;
+                },
+                help)
+            ->type_name("HOST:PORT");
+    };
+    add_address("--kafka-addr", opts.broker.kafka_addr,
+                "Address of the Kafka listener; port 0 picks a free port (default "
+                "127.0.0.1:9092)");
+    add_address("--kafka-advertised-addr", opts.broker.advertised_kafka_addr,
+                "Address Kafka clients are told to connect to (advertised.listeners; default: "
+                "the listener's)");
+    server->add_option("--shards", opts.shards, "Event loops (threads) to run; 0: one per core")
+        ->capture_default_str();
+    server
+        ->add_option("--auto-create-topics", opts.broker.auto_create_topics,
+                     "Create topics that Metadata requests name (auto.create.topics.enable)")
+        ->capture_default_str();
+    server
+        ->add_option("--num-partitions", opts.broker.default_partitions,
+                     "Partitions of auto-created topics (num.partitions)")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    server
+        ->add_option("--socket-request-max-bytes", opts.broker.socket_request_max_bytes,
+                     "Largest request accepted; larger ones close the connection "
+                     "(socket.request.max.bytes)")
+        ->check(CLI::Range(1024, 1 << 30))
+        ->capture_default_str();
+    add_log_option(*server, opts.broker.log_defaults, "--log-segment-bytes", "segment.bytes",
                    "Roll to a new segment file at this size");
-    add_log_option(*server, opts.log_defaults, "--log-segment-ms", "segment.ms",
+    add_log_option(*server, opts.broker.log_defaults, "--log-segment-ms", "segment.ms",
                    "Roll to a new segment after this many ms");
-    add_log_option(*server, opts.log_defaults, "--log-retention-ms", "retention.ms",
+    add_log_option(*server, opts.broker.log_defaults, "--log-retention-ms", "retention.ms",
                    "Delete segments older than this; -1 keeps them");
-    add_log_option(*server, opts.log_defaults, "--log-retention-bytes", "retention.bytes",
+    add_log_option(*server, opts.broker.log_defaults, "--log-retention-bytes", "retention.bytes",
                    "Delete oldest segments beyond this size per partition; -1 no limit");
-    add_log_option(*server, opts.log_defaults, "--message-max-bytes", "max.message.bytes",
+    add_log_option(*server, opts.broker.log_defaults, "--message-max-bytes", "max.message.bytes",
                    "Largest record batch accepted");
-    add_log_option(*server, opts.log_defaults, "--log-flush-policy", "flush.policy",
+    add_log_option(*server, opts.broker.log_defaults, "--log-flush-policy", "flush.policy",
                    "always: acknowledge after fsync (group commit); interval; never");
-    add_log_option(*server, opts.log_defaults, "--log-flush-interval-ms", "flush.ms",
+    add_log_option(*server, opts.broker.log_defaults, "--log-flush-interval-ms", "flush.ms",
                    "Sync period under the interval policy");
     server->add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))

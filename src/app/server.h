@@ -1,7 +1,7 @@
 #pragma once
 
 #include "base/result.h"
-#include "log/log_config.h"
+#include "broker/broker_config.h"
 
 #include <filesystem>
 #include <string>
@@ -10,17 +10,17 @@ namespace spate::app {
 
 /// Everything `spate server` can be told, from flags or the config file.
 struct server_options {
-    std::filesystem::path data_dir = "spate-data";
-    log::log_config log_defaults;
-    int64_t maintenance_interval_ms = 1000;
+    broker::broker_config broker;
+    /// Event loops to run, one thread each; 0 means one per core.
+    unsigned shards = 0;
 };
 
-/// Runs the server until SIGINT or SIGTERM: opens the log under the data directory, keeps it
-/// tidy (retention, syncs, checkpoints) and closes it cleanly on the way out. Listeners
-/// (Kafka, HTTP, Postgres) attach here as they arrive; each prints "<name> listening on
-/// <host:port>" once bound. Returns the process exit code.
+/// Runs the server until SIGINT or SIGTERM: opens the log under the data directory, serves
+/// Kafka clients on the shards, keeps the log tidy (retention, syncs, checkpoints) and closes
+/// it cleanly on the way out. Each listener prints "<name> listening on <host:port>" once
+/// bound. Returns the process exit code.
 ///
-/// Runs on the calling thread, which becomes the owner of the log.
+/// The calling thread only waits for signals; the shards do the work.
 int run_server(const server_options& opts);
 
 } // namespace spate::app

@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include <boost/asio/post.hpp>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -63,6 +65,11 @@ result<void> log_store::load_topic(const std::filesystem::path& dir) {
         auto j = nlohmann::json::parse(
             std::string(reinterpret_cast<const char*>(raw->data()), raw->size()));
         count = j.at("partitions").get<int32_t>();
+        if (auto id = j.find("id"); id != j.end()) {
+            auto parsed = model::topic_id::parse(id->get<std::string>());
+            if (!parsed) throw std::runtime_error(parsed.err().message);
+            t->id = *parsed;
+        }
         for (auto& [k, v] : j.at("config").items())
             t->overrides[k] = v.get<std::string>();
     } catch (const std::exception& e) {
@@ -74,6 +81,11 @@ result<void> log_store::load_topic(const std::filesystem::path& dir) {
         return error::make(errc::invalid_config, "{}: {}", (dir / metadata_file).string(),
                            config.err().message);
     t->config = *config;
+    if (t->id.is_zero()) {
+        // Written by a version of spate without topic ids: give the topic one now.
+        t->id = model::topic_id::random();
+        if (auto r = write_metadata(*t); !r) return r;
+    }
     for (int32_t i = 0; i < count; ++i) {
         auto p = open_partition(*t, i);
         if (!p) return std::move(p).err();
@@ -85,12 +97,14 @@ result<void> log_store::load_topic(const std::filesystem::path& dir) {
 
 result<std::shared_ptr<partition>> log_store::open_partition(const topic& t, int32_t id) {
     return partition::open(topics_dir() / t.name / std::to_string(id),
-                           t.name + "-" + std::to_string(id), t.config, _ctx);
+                           t.name + "-" + std::to_string(id), t.config,
+                           _opts.placement ? _opts.placement(t.name, id) : _ctx);
 }
 
 result<void> log_store::write_metadata(const topic& t) const {
     nlohmann::json j;
     j["name"] = t.name;
+    j["id"] = t.id.to_string();
     j["partitions"] = t.partitions.size();
     j["config"] = nlohmann::json::object();
     for (const auto& [k, v] : t.overrides)
@@ -113,6 +127,7 @@ result<topic*> log_store::create_topic(const std::string& name, int32_t partitio
 
     auto t = std::make_unique<topic>();
     t->name = name;
+    t->id = model::topic_id::random();
     t->overrides = overrides;
     t->config = *config;
     auto fail = [&](error e) -> result<topic*> {
@@ -187,7 +202,7 @@ result<void> log_store::set_topic_config(const std::string& name,
     }
     t->config = *config;
     for (auto& p : t->partitions)
-        p->set_config(*config);
+        boost::asio::post(p->owner(), [p, c = *config] { p->set_config(c); });
     return ok();
 }
 
@@ -224,7 +239,9 @@ result<void> log_store::close() {
     result<void> first = ok();
     for (auto& [name, t] : _topics)
         for (auto& p : t->partitions)
-            if (auto r = p->close(); !r) {
+            if (p->closed())
+                continue;
+            else if (auto r = p->close(); !r) {
                 spdlog::error("log: closing partition {} failed: {}", p->name(), r.err().message);
                 if (first) first = std::move(r);
             }

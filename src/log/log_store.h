@@ -4,9 +4,11 @@
 #include "io/file.h"
 #include "log/log_config.h"
 #include "log/partition.h"
+#include "model/topic_id.h"
 #include "model/types.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +20,7 @@ namespace spate::log {
 /// One topic: its partitions and its config overrides.
 struct topic {
     std::string name;
+    model::topic_id id;
     config_overrides overrides;
     log_config config; ///< broker defaults with the overrides applied
     std::vector<std::shared_ptr<partition>> partitions;
@@ -30,13 +33,21 @@ struct topic {
 /// a whole topic or a leftover that the next open removes. Deleting moves the topic out of
 /// topics/ in one rename and then removes its files.
 ///
-/// Owned by one thread (the context's owner), like its partitions for now; when partitions
-/// move to shards, the store stays the owner of the topic table.
+/// Owned by one thread (the context's owner): the topic table and topic.json files. Partitions
+/// may live elsewhere: `options::placement` picks each partition's context (its owner thread),
+/// and the store never calls a partition from its own thread afterwards except through
+/// maintain() and close(), which are for a store whose partitions all share its thread.
+/// Config changes reach partitions owned elsewhere as a message posted to their owner.
 class log_store {
 public:
+    /// Where partition `id` of `topic` lives.
+    using placement_fn = std::function<partition_context(const std::string& topic, int32_t id)>;
+
     struct options {
         std::filesystem::path data_dir;
         log_config defaults;
+        /// Empty: every partition gets the store's own context.
+        placement_fn placement;
     };
 
     /// Opens the data directory (creating it), locks it against other processes and recovers
@@ -61,9 +72,11 @@ public:
     const log_config& defaults() const { return _opts.defaults; }
     const std::filesystem::path& data_dir() const { return _opts.data_dir; }
 
-    /// Retention, age rolls, interval syncs and checkpoints for every partition.
+    /// Retention, age rolls, interval syncs and checkpoints for every partition. Only for a
+    /// store whose partitions are all owned by the calling thread (no placement).
     void maintain(model::timestamp_ms now);
-    /// Closes every partition cleanly (synced, indexes written, marked clean).
+    /// Closes every partition cleanly (synced, indexes written, marked clean). With a placement,
+    /// each owner closes its partitions first; the store then skips those already closed.
     result<void> close();
 
 private:

@@ -120,6 +120,9 @@ public:
     result<void> close();
 
     void set_config(log_config c) { _config = std::move(c); }
+    /// The executor that owns this partition: every call must run there.
+    const boost::asio::any_io_executor& owner() const { return _ctx.owner; }
+    bool closed() const { return _closed; }
     const log_config& config() const { return _config; }
     const std::string& name() const { return _name; }
     const std::filesystem::path& dir() const { return _dir; }

@@ -68,6 +68,9 @@ TEST_F(log_store_test, delete_grow_and_reconfigure) {
     EXPECT_EQ(shrink.err().code, errc::invalid_partitions);
 
     ASSERT_TRUE(store->set_topic_config("t", {{"segment.bytes", "100000"}}));
+    // The new config reaches each partition as a message on its owner's event loop.
+    io.poll();
+    io.restart();
     EXPECT_EQ(store->find("t")->partitions[3]->config().segment_bytes, 100000);
     EXPECT_FALSE(store->set_topic_config("t", {{"segment.bytes", "-5"}}));
     EXPECT_EQ(store->find("t")->partitions[3]->config().segment_bytes, 100000);
@@ -80,7 +83,26 @@ TEST_F(log_store_test, delete_grow_and_reconfigure) {
     auto again = open_store();
     ASSERT_TRUE(again);
     EXPECT_TRUE(again->topic_names().empty());
-    ASSERT_TRUE(again->create_topic("t", 2)) << "a deleted name can be used again";
+    auto recreated = again->create_topic("t", 2);
+    ASSERT_TRUE(recreated) << "a deleted name can be used again";
+    EXPECT_FALSE((*recreated)->id.is_zero());
+}
+
+TEST_F(log_store_test, topic_ids_are_kept_across_restarts_and_new_for_a_new_topic) {
+    model::topic_id first_id;
+    {
+        auto store = open_store();
+        auto t = store->create_topic("t", 1);
+        ASSERT_TRUE(t);
+        first_id = (*t)->id;
+        ASSERT_TRUE(store->close());
+    }
+    auto store = open_store();
+    ASSERT_EQ(store->find("t")->id, first_id);
+    ASSERT_TRUE(store->delete_topic("t"));
+    auto again = store->create_topic("t", 1);
+    ASSERT_TRUE(again);
+    EXPECT_NE((*again)->id, first_id);
 }
 
 TEST_F(log_store_test, one_data_directory_serves_one_store) {

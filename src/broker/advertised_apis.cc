@@ -1,0 +1,62 @@
+#include "broker/advertised_apis.h"
+
+#include "kafka/generated/apis.h"
+
+#include <algorithm>
+#include <array>
+
+namespace spate::broker {
+
+namespace {
+
+using kafka::api_key;
+
+constexpr int16_t key(api_key k) {
+    return static_cast<int16_t>(k);
+}
+
+/// The highest version of `k` the generated codec reads.
+constexpr int16_t codec_max(api_key k) {
+    for (const auto& a : kafka::served_apis)
+        if (a.key == key(k)) return a.max_version;
+    return -1;
+}
+
+// Lowest versions: Kafka 4.0's (KIP-896). Keep sorted by key.
+constexpr std::array apis{
+    advertised_api{key(api_key::produce), 3, codec_max(api_key::produce)},
+    advertised_api{key(api_key::fetch), 4, codec_max(api_key::fetch)},
+    advertised_api{key(api_key::list_offsets), 1, codec_max(api_key::list_offsets)},
+    advertised_api{key(api_key::metadata), 0, codec_max(api_key::metadata)},
+    advertised_api{key(api_key::api_versions), 0, codec_max(api_key::api_versions)},
+};
+
+} // namespace
+
+std::span<const advertised_api> advertised_apis() {
+    return apis;
+}
+
+const advertised_api* find_advertised_api(int16_t k) {
+    auto it = std::find_if(apis.begin(), apis.end(), [k](const auto& a) { return a.key == k; });
+    return it == apis.end() ? nullptr : &*it;
+}
+
+std::vector<kafka::api_versions_response_data::api_version> advertised_api_versions() {
+    std::vector<kafka::api_versions_response_data::api_version> out;
+    for (const auto& a : apis) {
+        kafka::api_versions_response_data::api_version v;
+        v.api_key = a.key;
+        v.min_version = a.min_version;
+        v.max_version = a.max_version;
+        out.push_back(v);
+    }
+    return out;
+}
+
+std::string_view api_name(int16_t k) {
+    auto* info = kafka::find_api(k);
+    return info ? info->name : std::string_view("unknown");
+}
+
+} // namespace spate::broker

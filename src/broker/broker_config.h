@@ -1,0 +1,50 @@
+#pragma once
+
+#include "base/result.h"
+#include "log/log_config.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace spate::broker {
+
+/// A host and port, as given on the command line ("127.0.0.1:9092").
+struct host_port {
+    std::string host;
+    uint16_t port = 0;
+    std::string to_string() const { return host + ":" + std::to_string(port); }
+};
+
+/// Parses "host:port" (IPv6 hosts in brackets: "[::1]:9092"); INVALID_CONFIG naming the value
+/// when it is not one.
+result<host_port> parse_host_port(std::string_view text);
+
+/// The broker's settings, named after the Kafka broker settings they mirror.
+struct broker_config {
+    std::filesystem::path data_dir = "spate-data";
+    /// Topic defaults (log.segment.bytes, log.retention.ms, message.max.bytes, ...).
+    log::log_config log_defaults;
+    /// Where the Kafka listener binds; port 0 picks a free one.
+    host_port kafka_addr{"127.0.0.1", 9092};
+    /// What Metadata tells clients to connect to (advertised.listeners); empty host: the bound
+    /// address.
+    host_port advertised_kafka_addr;
+    /// auto.create.topics.enable and num.partitions: topics named in Metadata requests that do
+    /// not exist are created with this many partitions.
+    bool auto_create_topics = true;
+    int32_t default_partitions = 1;
+    /// socket.request.max.bytes: a request larger than this closes its connection.
+    int32_t socket_request_max_bytes = 100 * 1024 * 1024;
+    /// Requests read ahead of their responses on one connection, and the bytes they may hold,
+    /// before the connection stops reading (backpressure).
+    int32_t max_inflight_requests = 32;
+    int64_t max_inflight_bytes = 64 * 1024 * 1024;
+    /// node.id of this broker in Metadata and DescribeCluster.
+    int32_t node_id = 0;
+    /// Period of each shard's log upkeep (retention, rolls, checkpoints).
+    int64_t maintenance_interval_ms = 1000;
+};
+
+} // namespace spate::broker

@@ -1,0 +1,159 @@
+#include "broker/controller.h"
+
+#include "io/file.h"
+#include "model/topic_name.h"
+#include "runtime/shard_set.h"
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <functional>
+
+namespace spate::broker {
+
+namespace {
+
+constexpr const char* cluster_file = "cluster.json";
+
+/// The cluster id: made once per data directory (22 characters, like Kafka's) and kept.
+result<std::string> load_cluster_id(const std::filesystem::path& data_dir) {
+    auto path = data_dir / cluster_file;
+    auto raw = io::read_file(path);
+    if (raw) {
+        try {
+            auto j = nlohmann::json::parse(
+                std::string(reinterpret_cast<const char*>(raw->data()), raw->size()));
+            return j.at("cluster_id").get<std::string>();
+        } catch (const std::exception& e) {
+            return error::make(errc::kafka_storage_error, "{}: cannot read the cluster id: {}",
+                               path.string(), e.what());
+        }
+    }
+    if (raw.err().code != errc::not_found) return std::move(raw).err();
+    nlohmann::json j;
+    j["cluster_id"] = model::topic_id::random().to_string();
+    auto text = j.dump(2) + "\n";
+    if (auto r = io::write_file_atomically(
+            path, {reinterpret_cast<const std::byte*>(text.data()), text.size()});
+        !r)
+        return std::move(r).err();
+    return j["cluster_id"].get<std::string>();
+}
+
+} // namespace
+
+result<std::unique_ptr<controller>> controller::open(const broker_config& config,
+                                                     runtime::shard_set& shards,
+                                                     boost::asio::thread_pool& blocking,
+                                                     std::vector<shard_state*> states) {
+    std::unique_ptr<controller> c(new controller());
+    c->_states = std::move(states);
+    auto n = shards.size();
+    log::log_store::options opts;
+    opts.data_dir = config.data_dir;
+    opts.defaults = config.log_defaults;
+    // Partitions of one topic spread over the shards, starting at a shard picked by the name.
+    opts.placement = [&shards, &blocking, n](const std::string& topic, int32_t id) {
+        auto shard = static_cast<unsigned>((std::hash<std::string>{}(topic) + id) % n);
+        return log::partition_context{shards.executor(shard), &blocking};
+    };
+    auto store = log::log_store::open(std::move(opts), {shards.executor(0), &blocking});
+    if (!store) return std::move(store).err();
+    c->_store = std::move(store).value();
+    auto id = load_cluster_id(config.data_dir);
+    if (!id) return std::move(id).err();
+    c->_cluster_id = std::move(id).value();
+    c->publish();
+    return c;
+}
+
+void controller::publish() {
+    auto table = std::make_shared<topic_table>();
+    table->version = ++_version;
+    auto n = _states.size();
+    for (const auto& name : _store->topic_names()) {
+        auto* t = _store->find(name);
+        auto e = std::make_shared<topic_entry>();
+        e->name = t->name;
+        e->id = t->id;
+        e->overrides = t->overrides;
+        e->config = t->config;
+        for (const auto& p : t->partitions) {
+            // The shard is the one whose executor the placement gave the partition.
+            unsigned shard = 0;
+            for (unsigned s = 0; s < n; ++s)
+                if (_states[s]->executor() == p->owner()) shard = s;
+            e->partitions.push_back({shard, p});
+        }
+        table->by_id[e->id.to_string()] = e;
+        table->by_name[e->name] = std::move(e);
+    }
+    _table = table;
+    for (auto* s : _states) {
+        if (s->id() == shard())
+            s->set_topics(table);
+        else
+            boost::asio::post(s->executor(), [s, table] { s->set_topics(table); });
+    }
+}
+
+result<void> controller::create_topic(const std::string& name, int32_t partitions,
+                                      const log::config_overrides& overrides, bool validate_only) {
+    if (validate_only) {
+        if (auto r = model::validate_topic_name(name); !r) return r;
+        if (_store->find(name))
+            return error::make(errc::topic_already_exists, "topic '{}' already exists", name);
+        if (partitions < 1)
+            return error::make(errc::invalid_partitions,
+                               "topic '{}': partition count {} must be at least 1", name,
+                               partitions);
+        auto config = log::apply_overrides(_store->defaults(), overrides);
+        if (!config) return std::move(config).err();
+        return ok();
+    }
+    auto t = _store->create_topic(name, partitions, overrides);
+    if (!t) return std::move(t).err();
+    publish();
+    return ok();
+}
+
+result<void> controller::delete_topic(const std::string& name) {
+    if (auto r = _store->delete_topic(name); !r) return r;
+    publish();
+    return ok();
+}
+
+result<void> controller::create_partitions(const std::string& name, int32_t total,
+                                           bool validate_only) {
+    auto* t = _store->find(name);
+    if (!t) return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
+    if (validate_only) {
+        auto current = static_cast<int32_t>(t->partitions.size());
+        if (total <= current)
+            return error::make(errc::invalid_partitions,
+                               "topic '{}' has {} partitions; the new count {} must be larger",
+                               name, current, total);
+        return ok();
+    }
+    if (auto r = _store->set_partition_count(name, total); !r) return r;
+    publish();
+    return ok();
+}
+
+result<void> controller::set_topic_config(const std::string& name,
+                                          const log::config_overrides& overrides,
+                                          bool validate_only) {
+    if (!_store->find(name))
+        return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
+    if (validate_only) {
+        auto config = log::apply_overrides(_store->defaults(), overrides);
+        if (!config) return std::move(config).err();
+        return ok();
+    }
+    if (auto r = _store->set_topic_config(name, overrides); !r) return r;
+    publish();
+    return ok();
+}
+
+} // namespace spate::broker

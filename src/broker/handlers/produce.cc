@@ -1,0 +1,133 @@
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "broker/kafka_errors.h"
+#include "runtime/invoke.h"
+#include "runtime/when_all.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <spdlog/spdlog.h>
+
+namespace spate::broker::handlers {
+
+namespace asio = boost::asio;
+
+namespace {
+
+using partition_response = kafka::produce_response_data::partition_produce_response;
+
+partition_response failure(int32_t index, const error& e) {
+    partition_response out;
+    out.index = index;
+    out.error_code = kafka_error_code(e);
+    out.base_offset = -1;
+    out.error_message = e.message;
+    return out;
+}
+
+/// Appends one partition's batches on the partition's shard and, unless the producer asked
+/// for no acknowledgement, waits there until they are durable (under flush policy `always`;
+/// on one node acks=1 and acks=all are the same promise). Then wakes fetches waiting on it.
+asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partition_ref ref,
+                                                    int32_t index, kafka::bytes records,
+                                                    int16_t acks) {
+    auto op = runtime::invoke_on(
+        broker.executor(ref.shard),
+        [&broker, ref, index, acks,
+         records = std::move(records)]() mutable -> asio::awaitable<partition_response> {
+            auto& owner = broker.state(ref.shard);
+            auto& p = *ref.log;
+            result<log::append_result> appended =
+                acks == 0 ? p.append(records) : co_await p.append_durable(records);
+            if (!appended) co_return failure(index, appended.err());
+            if (acks == 0 && p.config().flush == log::flush_policy::always) {
+                // Nobody waits for the sync, but readers only see synced records: start one.
+                auto log = ref.log;
+                auto upto = appended->last_offset + 1;
+                asio::co_spawn(
+                    owner.executor(),
+                    [&owner, log, upto]() -> asio::awaitable<void> {
+                        if (co_await log->wait_durable(upto)) owner.notify(log.get());
+                    },
+                    asio::detached);
+            } else {
+                owner.notify(&p);
+            }
+            partition_response out;
+            out.index = index;
+            out.base_offset = appended->base_offset.value();
+            out.log_append_time_ms = appended->log_append_time.value();
+            out.log_start_offset = p.log_start_offset().value();
+            co_return out;
+        });
+    co_return co_await std::move(op);
+}
+
+} // namespace
+
+task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_request_data req) {
+    kafka::produce_response_data response;
+    if (req.acks == 0) ctx.respond = false;
+    std::optional<error> request_error;
+    if (req.acks != 0 && req.acks != 1 && req.acks != -1)
+        request_error = error::make(errc::invalid_required_acks,
+                                    "acks must be 0, 1 or -1 (all); the request had {}", req.acks);
+    else if (req.transactional_id)
+        request_error = error::make(errc::transactional_id_authorization_failed,
+                                    "transactions are not supported (transactional id {})",
+                                    *req.transactional_id);
+
+    // Every partition's append starts now, in request order, before this coroutine first
+    // waits: the shards see one connection's requests in the order the client sent them.
+    std::vector<asio::awaitable<partition_response>> ops;
+    struct slot {
+        size_t topic;
+        std::optional<partition_response> immediate;
+    };
+    std::vector<slot> slots;
+    const auto& topics = *ctx.shard.topics();
+    for (auto& td : req.topic_data) {
+        kafka::produce_response_data::topic_produce_response tr;
+        tr.name = td.name;
+        response.responses.push_back(std::move(tr));
+        for (auto& pd : td.partition_data) {
+            slot s{response.responses.size() - 1, std::nullopt};
+            const auto* ref = topics.find(td.name, pd.index);
+            if (request_error) {
+                s.immediate = failure(pd.index, *request_error);
+            } else if (!ref) {
+                s.immediate = failure(pd.index, error::make(errc::unknown_topic_or_partition,
+                                                            "no partition {} in topic {}", pd.index,
+                                                            td.name));
+            } else if (!pd.records || pd.records->empty()) {
+                s.immediate = failure(pd.index, error::make(errc::invalid_record,
+                                                            "produce request for {}-{} has no "
+                                                            "record batch",
+                                                            td.name, pd.index));
+            } else {
+                ops.push_back(
+                    append_on_owner(ctx.broker, *ref, pd.index, std::move(*pd.records), req.acks));
+            }
+            slots.push_back(std::move(s));
+        }
+    }
+    auto all = runtime::when_all(std::move(ops));
+    auto appended = co_await std::move(all);
+    size_t next = 0;
+    bool any_failed = false;
+    for (auto& s : slots) {
+        auto r = s.immediate ? std::move(*s.immediate) : std::move(appended[next++]);
+        if (r.error_code != 0) {
+            any_failed = true;
+            spdlog::debug("kafka: produce from {} to {} partition {} failed: {}", ctx.peer,
+                          response.responses[s.topic].name, r.index, r.error_message.value_or(""));
+        }
+        response.responses[s.topic].partition_responses.push_back(std::move(r));
+    }
+    // A producer that wants no acknowledgement learns of a failure only by losing the
+    // connection, as with Kafka.
+    if (!ctx.respond && any_failed) ctx.close_after = true;
+    co_return response;
+}
+
+} // namespace spate::broker::handlers

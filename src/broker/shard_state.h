@@ -1,0 +1,67 @@
+#pragma once
+
+#include "broker/topic_table.h"
+#include "runtime/event.h"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace spate::broker {
+
+class connection;
+
+/// What one shard keeps for the broker: its copy of the topic table, the fetches waiting for
+/// data in the partitions it owns, and its upkeep timer. Owned by, and only touched on, its
+/// shard's thread.
+class shard_state {
+public:
+    shard_state(unsigned id, boost::asio::any_io_executor ex)
+        : _id(id), _executor(std::move(ex)), _upkeep(_executor) {}
+
+    unsigned id() const { return _id; }
+    const boost::asio::any_io_executor& executor() const { return _executor; }
+
+    const std::shared_ptr<const topic_table>& topics() const { return _topics; }
+    void set_topics(std::shared_ptr<const topic_table> t) { _topics = std::move(t); }
+
+    /// A fetch waiting for data: `wake` is notified on the fetch's own shard.
+    struct waiter {
+        boost::asio::any_io_executor shard;
+        std::weak_ptr<runtime::event> wake;
+    };
+    /// Registers a fetch waiting for records in `p` (a partition this shard owns). Waiters whose
+    /// fetch has finished are dropped along the way.
+    void watch(const log::partition* p, waiter w);
+    /// New records are readable in `p`: wakes every fetch waiting on it.
+    void notify(const log::partition* p);
+
+    /// Upkeep of the partitions this shard owns: retention, rolls, syncs, checkpoints.
+    void start_upkeep(int64_t interval_ms);
+    void stop_upkeep() { _upkeep.cancel(); }
+    /// The Kafka connections this shard serves (for closing them on shutdown); entries of
+    /// closed connections are dropped as new ones arrive.
+    void add_connection(std::weak_ptr<connection> c) {
+        std::erase_if(_connections, [](const auto& w) { return w.expired(); });
+        _connections.push_back(std::move(c));
+    }
+    const std::vector<std::weak_ptr<connection>>& connections() const { return _connections; }
+
+    /// Closes every partition this shard owns (on shutdown); returns the first failure.
+    result<void> close_partitions();
+
+private:
+    void schedule_upkeep(int64_t interval_ms);
+
+    unsigned _id;
+    boost::asio::any_io_executor _executor;
+    std::shared_ptr<const topic_table> _topics = std::make_shared<topic_table>();
+    std::unordered_map<const log::partition*, std::vector<waiter>> _waiters;
+    std::vector<std::weak_ptr<connection>> _connections;
+    boost::asio::steady_timer _upkeep;
+};
+
+} // namespace spate::broker
