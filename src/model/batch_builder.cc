@@ -6,6 +6,8 @@
 #include "model/record_batch.h"
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace spate::model {
@@ -62,18 +64,36 @@ batch_builder& batch_builder::producer(int64_t id, int16_t epoch, int32_t base_s
     return *this;
 }
 
+batch_builder& batch_builder::codec(compression c) {
+    _codec = c;
+    return *this;
+}
+
 size_t batch_builder::size_bytes() const {
     return L::header_size + _records.size();
 }
 
 std::vector<std::byte> batch_builder::build() const {
-    std::vector<std::byte> out(size_bytes());
+    std::vector<std::byte> compressed;
+    std::span<const std::byte> records = _records;
+    if (_codec != compression::none) {
+        auto c = compress(_codec, _records);
+        if (!c) {
+            // Only memory running out in the library, or a codec() that is no codec (a
+            // programmer error), gets here.
+            std::fprintf(stderr, "batch_builder: %s\n", c.err().to_string().c_str());
+            std::abort();
+        }
+        compressed = std::move(*c);
+        records = compressed;
+    }
+    std::vector<std::byte> out(L::header_size + records.size());
     std::byte* p = out.data();
     store_be<int64_t>(p + L::base_offset, 0);
     store_be<int32_t>(p + L::batch_length, static_cast<int32_t>(out.size() - L::log_overhead));
     store_be<int32_t>(p + L::leader_epoch, 0);
     store_be<int8_t>(p + L::magic, 2);
-    store_be<int16_t>(p + L::attributes, 0);
+    store_be<int16_t>(p + L::attributes, static_cast<int16_t>(_codec));
     store_be<int32_t>(p + L::last_offset_delta, _count - 1);
     store_be<int64_t>(p + L::base_timestamp, _base_timestamp.value());
     store_be<int64_t>(p + L::max_timestamp, _max_timestamp.value());
@@ -81,7 +101,7 @@ std::vector<std::byte> batch_builder::build() const {
     store_be<int16_t>(p + L::producer_epoch, _producer_epoch);
     store_be<int32_t>(p + L::base_sequence, _base_sequence);
     store_be<int32_t>(p + L::record_count, _count);
-    if (!_records.empty()) std::memcpy(p + L::header_size, _records.data(), _records.size());
+    if (!records.empty()) std::memcpy(p + L::header_size, records.data(), records.size());
     store_be<uint32_t>(p + L::crc, crc32c(std::span<const std::byte>(out).subspan(L::attributes)));
     return out;
 }
@@ -94,6 +114,7 @@ void batch_builder::reset() {
     _producer_id = -1;
     _producer_epoch = -1;
     _base_sequence = -1;
+    _codec = compression::none;
 }
 
 } // namespace spate::model

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/compression.h"
 #include "model/types.h"
 
 #include <cstddef>
@@ -10,9 +11,10 @@
 
 namespace spate::model {
 
-/// Builds an uncompressed Kafka RecordBatch v2 from records, as a producer would: base offset
-/// 0, CRC-32C filled in. Used by ingestion paths that do not receive Kafka batches (HTTP,
-/// files), by tests and by benchmarks. Single-threaded value.
+/// Builds a Kafka RecordBatch v2 from records, as a producer would: base offset 0, CRC-32C
+/// filled in, the records uncompressed unless codec() chose a compression (then written as
+/// compress() writes them, like the Java client). Used by ingestion paths that do not receive
+/// Kafka batches (HTTP, files), by tests and by benchmarks. Single-threaded value.
 class batch_builder {
 public:
     struct header {
@@ -27,11 +29,18 @@ public:
     /// Sets the producer id, epoch and base sequence (idempotent producers); default: none.
     batch_builder& producer(int64_t id, int16_t epoch, int32_t base_sequence);
 
+    /// Compresses the records with `c` when the batch is built; default: none. Unlike some
+    /// clients, the builder compresses even when that does not make the batch smaller.
+    batch_builder& codec(compression c);
+
     size_t record_count() const { return _count; }
-    /// Bytes the finished batch will take.
+    /// Bytes the finished batch will take if uncompressed (for a compressed batch, its size
+    /// before compression: an estimate, not a bound).
     size_t size_bytes() const;
-    /// The finished batch. The builder may be reused after reset().
+    /// The finished batch. The builder may be reused after reset(). Compression fails only if
+    /// memory runs out; build() then aborts.
     std::vector<std::byte> build() const;
+    /// Makes the builder as new: no records, no producer, no compression.
     void reset();
 
 private:
@@ -42,6 +51,7 @@ private:
     int64_t _producer_id = -1;
     int16_t _producer_epoch = -1;
     int32_t _base_sequence = -1;
+    compression _codec = compression::none;
 };
 
 } // namespace spate::model

@@ -5,6 +5,8 @@
 #include "base/varint.h"
 
 #include <limits>
+#include <string>
+#include <string_view>
 
 namespace spate::model {
 
@@ -49,36 +51,21 @@ result<batch_header> parse_batch_header(std::span<const std::byte> bytes) {
     return h;
 }
 
-result<batch_header> validate_batch(std::span<const std::byte> bytes) {
-    auto parsed = parse_batch_header(bytes);
-    if (!parsed) return parsed;
-    const batch_header& h = *parsed;
-    if (h.size_bytes() != bytes.size())
-        return error::make(errc::corrupt_message,
-                           "batchLength {} says the batch is {} bytes but {} were given",
-                           h.batch_length, h.size_bytes(), bytes.size());
-    uint32_t actual = crc32c(bytes.subspan(L::attributes));
-    if (actual != h.crc)
-        return error::make(errc::corrupt_message,
-                           "CRC-32C mismatch: header says {:#010x}, bytes give {:#010x}", h.crc,
-                           actual);
-    if (h.record_count == 0) return error::make(errc::invalid_record, "batch holds no records");
-    if (h.codec() != compression::none) {
-        // The records are compressed; their framing is checked when they are decoded.
-        if (h.last_offset_delta != h.record_count - 1)
-            return error::make(errc::invalid_record,
-                               "lastOffsetDelta {} does not match record count {}",
-                               h.last_offset_delta, h.record_count);
-        return parsed;
-    }
-    record_reader reader(bytes.subspan(L::header_size));
+namespace {
+
+// Walks every record of a records section and checks its framing, the offset deltas 0..n-1,
+// the record count against the header's, and that the records fill the section exactly.
+// Messages place a bad record at `base` + its position, `where` (e.g. "of the batch").
+result<void> check_records(const batch_header& h, std::span<const std::byte> records, size_t base,
+                           std::string_view where) {
+    record_reader reader(records);
     int32_t n = 0;
     while (!reader.at_end()) {
         size_t at = reader.position();
         auto rec = reader.next();
         if (!rec)
-            return error::make(rec.err().code, "record {} (byte {} of the batch): {}", n,
-                               L::header_size + at, rec.err().message);
+            return error::make(rec.err().code, "record {} (byte {} {}): {}", n, base + at, where,
+                               rec.err().message);
         if (rec->offset_delta != n)
             return error::make(errc::invalid_record,
                                "record {} has offset delta {}; deltas must run 0, 1, 2, ...", n,
@@ -93,6 +80,37 @@ result<batch_header> validate_batch(std::span<const std::byte> bytes) {
         return error::make(errc::invalid_record,
                            "lastOffsetDelta {} does not match the last record's delta {}",
                            h.last_offset_delta, n - 1);
+    return ok();
+}
+
+} // namespace
+
+result<batch_header> validate_batch(std::span<const std::byte> bytes, size_t max_decompressed) {
+    auto parsed = parse_batch_header(bytes);
+    if (!parsed) return parsed;
+    const batch_header& h = *parsed;
+    if (h.size_bytes() != bytes.size())
+        return error::make(errc::corrupt_message,
+                           "batchLength {} says the batch is {} bytes but {} were given",
+                           h.batch_length, h.size_bytes(), bytes.size());
+    uint32_t actual = crc32c(bytes.subspan(L::attributes));
+    if (actual != h.crc)
+        return error::make(errc::corrupt_message,
+                           "CRC-32C mismatch: header says {:#010x}, bytes give {:#010x}", h.crc,
+                           actual);
+    if (h.record_count == 0) return error::make(errc::invalid_record, "batch holds no records");
+    auto section = bytes.subspan(L::header_size);
+    if (h.codec() == compression::none) {
+        // Read in place: no copy.
+        if (auto r = check_records(h, section, L::header_size, "of the batch"); !r)
+            return std::move(r).err();
+        return parsed;
+    }
+    auto records = decompress(h.codec(), section, max_decompressed);
+    if (!records) return std::move(records).err();
+    auto r = check_records(h, *records, 0,
+                           fmt::format("of the {}-decompressed records", codec_name(h.codec())));
+    if (!r) return std::move(r).err();
     return parsed;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "model/compression.h"
 #include "model/types.h"
 
 #include <cstddef>
@@ -40,8 +41,6 @@ inline constexpr size_t header_size = 61;
 inline constexpr size_t log_overhead = 12;
 } // namespace batch_layout
 
-enum class compression : uint8_t { none = 0, gzip = 1, snappy = 2, lz4 = 3, zstd = 4 };
-
 /// The decoded fixed header of one batch. A plain value.
 struct batch_header {
     offset base_offset;
@@ -73,19 +72,25 @@ struct batch_header {
 
 /// Decodes the fixed header at the front of `bytes` and checks what the header alone can
 /// show: enough bytes for a header, batchLength within bounds, magic 2, a non-negative record
-/// count and lastOffsetDelta. Does not read the records or check the CRC. `bytes` may extend
-/// past the batch.
+/// count and lastOffsetDelta, a known compression codec. Does not read the records or check
+/// the CRC. `bytes` may extend past the batch.
 result<batch_header> parse_batch_header(std::span<const std::byte> bytes);
 
 /// Fully validates the single batch that is exactly `bytes`: the header checks, the CRC-32C,
-/// and, for an uncompressed batch, every record's framing (lengths, varints, offset deltas
-/// 0..n-1, headers) and that the records fill the batch exactly. Returns the header.
-result<batch_header> validate_batch(std::span<const std::byte> bytes);
+/// and every record's framing (lengths, varints, offset deltas 0..n-1, headers), the record
+/// count, and that the records fill the batch exactly. A compressed batch's records section is
+/// decompressed first (model/compression.h), into a temporary buffer of at most
+/// `max_decompressed` bytes: a batch that decompresses to more is rejected as
+/// CORRUPT_MESSAGE, as is a payload its codec cannot decode. The batch itself is not changed;
+/// the log stores it as sent. Returns the header.
+result<batch_header> validate_batch(std::span<const std::byte> bytes,
+                                    size_t max_decompressed = max_decompressed_batch_bytes);
 
 /// Rewrites the batch's baseOffset (and partitionLeaderEpoch) in place; the CRC stays valid.
 void assign_base_offset(std::span<std::byte> batch, offset base, int32_t leader_epoch = 0);
 
-/// One record inside an uncompressed batch; spans point into the batch.
+/// One record inside a batch's records section; spans point into that section (the batch for an
+/// uncompressed batch, the decompressed buffer for a compressed one).
 struct record_view {
     int64_t timestamp_delta = 0;
     int32_t offset_delta = 0;
@@ -95,8 +100,9 @@ struct record_view {
     std::span<const std::byte> headers; ///< encoded headers, header_count of them
 };
 
-/// Walks the records of an uncompressed batch (`records` is the bytes after the header).
-/// Each call to next() decodes one record or reports why it cannot. Single-threaded value.
+/// Walks the records of a records section: the bytes after the header of an uncompressed
+/// batch, or a compressed batch's records after decompress(). Each call to next() decodes one
+/// record or reports why it cannot. Single-threaded value.
 class record_reader {
 public:
     explicit record_reader(std::span<const std::byte> records) : _rest(records) {}
