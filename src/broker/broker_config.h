@@ -37,8 +37,11 @@ struct broker_config {
     int32_t default_partitions = 1;
     /// socket.request.max.bytes: a request larger than this closes its connection.
     int32_t socket_request_max_bytes = 100 * 1024 * 1024;
-    /// Requests read ahead of their responses on one connection, and the bytes they may hold,
-    /// before the connection stops reading (backpressure).
+    /// fetch.max.bytes: the most record bytes one Fetch response carries, whatever the client
+    /// asks for (Kafka's default, 55 MiB).
+    int32_t fetch_max_bytes = 55 * 1024 * 1024;
+    /// Requests read ahead of their responses on one connection, and the bytes they and their
+    /// unsent responses may hold, before the connection stops reading (backpressure).
     int32_t max_inflight_requests = 32;
     int64_t max_inflight_bytes = 64 * 1024 * 1024;
     /// node.id of this broker in Metadata and DescribeCluster.

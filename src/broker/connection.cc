@@ -141,6 +141,8 @@ asio::awaitable<void> connection::serve(std::shared_ptr<slot> s, std::vector<std
         co_return;
     }
     s->response = std::move(response).value();
+    // A response waiting to be sent counts against the connection's budget like its request.
+    _inflight_bytes += static_cast<int64_t>(s->response.size());
     s->respond = ctx.respond;
     s->close_after = ctx.close_after;
     s->done = true;
@@ -164,7 +166,8 @@ asio::awaitable<void> connection::write_loop() {
                 co_return;
             }
         }
-        _inflight_bytes -= static_cast<int64_t>(s->request_bytes);
+        _inflight_bytes -= static_cast<int64_t>(s->request_bytes + s->response.size());
+        s->response = {};
         _space_freed.notify();
         if (s->close_after) {
             close("a request without acknowledgement failed");

@@ -176,7 +176,8 @@ task<kafka::fetch_response_data> fetch(request_context& ctx, kafka::fetch_reques
     }
 
     // Fill the response in request order within max_bytes.
-    uint64_t budget = static_cast<uint64_t>(std::max(req.max_bytes, 0));
+    uint64_t budget =
+        static_cast<uint64_t>(std::clamp(req.max_bytes, 0, ctx.broker.config().fetch_max_bytes));
     bool first_data = true;
     size_t next = 0;
     for (auto& w : parts) {
