@@ -2,6 +2,13 @@
 """Prints the golden Kafka wire vectors embedded in src/kafka/tests/golden_test.cc.
 
     /usr/bin/python3 tools/kafka_golden_vectors.py
+    /usr/bin/python3 tools/kafka_golden_vectors.py --corpus fuzz/corpus/kafka_request
+
+With --corpus DIR it writes the requests instead, one file each named after its vector, as
+seeds for fuzz/kafka_request_fuzzer.cc: a frame body (the header and request, without the
+4-byte size). Besides the vectors of the test, it writes the produce request again with its
+batch compressed by kafka-python with each codec (kp_produce_v7_gzip, ...; python3-snappy,
+python3-lz4 and python3-zstandard), for the fuzzer to reach the decompression of batches.
 
 The bytes come from real Kafka clients, not from spate:
 - librdkafka (through kcat): a listening socket on 127.0.0.1 records the first request kcat
@@ -15,10 +22,14 @@ python3 has no Debian modules). Only the standard library otherwise. The output 
 to paste into the test; re-running it gives the same bytes (fixed correlation ids and data).
 """
 
+import argparse
+import gzip
+import os
 import socket
 import struct
 import subprocess
 import sys
+import types
 
 from kafka.protocol.admin import (ApiVersionRequest, ApiVersionResponse, CreateTopicsRequest,
                                   DescribeConfigsRequest)
@@ -30,6 +41,7 @@ from kafka.protocol.metadata import MetadataRequest, MetadataResponse
 from kafka.protocol.offset import OffsetRequest
 from kafka.protocol.parser import KafkaProtocol
 from kafka.protocol.produce import ProduceRequest, ProduceResponse
+from kafka.record.default_records import DefaultRecordBatchBuilder
 
 # Two records built by kafka-python's DefaultRecordBatchBuilder, as in
 # src/model/tests/record_batch_test.cc.
@@ -91,7 +103,45 @@ def kafka_python_request(request, correlation_id):
     return proto.send_bytes()
 
 
+def compressed_batch(codec):
+    """The two records of BATCH (same timestamps), compressed by kafka-python with `codec`
+    (1 gzip, 2 snappy, 3 lz4, 4 zstd). The values repeat so that every codec shrinks them
+    (kafka-python sends a batch uncompressed otherwise)."""
+    builder = DefaultRecordBatchBuilder(magic=2, compression_type=codec, is_transactional=False,
+                                        producer_id=-1, producer_epoch=-1, base_sequence=-1,
+                                        batch_size=1 << 20)
+    builder.append(0, timestamp=1700000000000, key=b"k1", value=b"hello " * 20,
+                   headers=[("h", b"v")])
+    builder.append(1, timestamp=1700000000001, key=None, value=b"world " * 20, headers=[])
+    data = bytes(builder.build())
+    if int.from_bytes(data[21:23], "big") & 7 != codec:
+        raise SystemExit(f"kafka-python did not compress the batch with codec {codec}")
+    return data
+
+
+def write_corpus(directory, vectors):
+    """Writes each request vector (framed: 4-byte size first) as DIR/<name>, without the size."""
+    os.makedirs(directory, exist_ok=True)
+    # gzip writes the current time into its header; pin it so that the files are stable.
+    gzip.time = types.SimpleNamespace(time=lambda: 1700000000)
+    codecs = [("gzip", 1), ("snappy", 2), ("lz4", 3), ("zstd", 4)]
+    for i, (codec_name, codec) in enumerate(codecs):
+        request = ProduceRequest[7](None, -1, 30000, [("events", [(0, compressed_batch(codec))])])
+        vectors.append((f"kp_produce_v7_{codec_name}", kafka_python_request(request, 200 + i)))
+    for name, data in vectors:
+        if int.from_bytes(data[:4], "big") != len(data) - 4:
+            raise SystemExit(f"{name}: the size prefix does not match the frame")
+        with open(os.path.join(directory, name), "wb") as f:
+            f.write(data[4:])
+        print(f"{name} ({len(data) - 4} bytes)")
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", metavar="DIR",
+                        help="write the requests as fuzzer seeds into DIR instead of printing")
+    args = parser.parse_args()
+
     vectors = []
     api_versions, metadata = kcat_requests("mytopic")
     vectors.append(("kcat_api_versions_v3", api_versions))
@@ -125,6 +175,9 @@ def main():
     ]
     for i, (name, request) in enumerate(requests):
         vectors.append((name, kafka_python_request(request, 100 + i)))
+    if args.corpus:
+        write_corpus(args.corpus, vectors)
+        return 0
 
     # kafka-python's encode() holds its object weakly: keep each response referenced.
     responses = [
