@@ -190,6 +190,13 @@ result<void> unsnappy_block(std::span<const std::byte> block, std::vector<std::b
                            "snappy {} is corrupt: its uncompressed-length header is malformed",
                            where);
     if (n > max_output - out.size()) return bomb(compression::snappy, max_output);
+    // A snappy element of k bytes yields at most 64 / 3 * k bytes (a 3-byte copy of 64), so a
+    // header claiming more is a lie; catch it before allocating what it claims.
+    if (n > block.size() / 3 * 64 + 64)
+        return error::make(errc::corrupt_message,
+                           "snappy {} claims {} uncompressed bytes, more than its {} bytes can "
+                           "hold",
+                           where, n, block.size());
     size_t at = out.size();
     out.resize(at + n);
     if (!snappy::RawUncompress(as_chars(block.data()), block.size(), as_chars(out.data() + at)))

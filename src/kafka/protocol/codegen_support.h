@@ -90,11 +90,20 @@ result<void> read_tagged_fields(reader& rd, decode_context& ctx, Self& self) {
                                     "{} tagged fields cannot fit in {} bytes at byte {}", count,
                                     rd.remaining(), rd.position()));
     }
+    int64_t previous = -1;
     for (uint32_t i = 0; i < count; ++i) {
         uint32_t tag = 0;
         uint32_t size = 0;
         std::span<const std::byte> data;
         if (!ctx.take(rd.read_unsigned_varint(), tag)) return ctx.fail("tagged fields");
+        // KIP-482: tags are written in strictly ascending order, so each appears once.
+        if (static_cast<int64_t>(tag) <= previous) {
+            return ctx.wrap("tagged fields",
+                            error::make(errc::corrupt_message,
+                                        "tag {} follows tag {}: tags must be strictly ascending",
+                                        tag, previous));
+        }
+        previous = tag;
         if (!ctx.take(rd.read_unsigned_varint(), size)) return ctx.fail("tagged fields");
         if (!ctx.take(rd.read_raw(size), data)) return ctx.fail("tagged fields");
         reader value(data);

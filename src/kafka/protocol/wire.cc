@@ -386,6 +386,9 @@ result<tagged_fields> reader::read_tagged_fields() {
     for (uint32_t i = 0; i < *count; ++i) {
         auto tag = read_unsigned_varint();
         if (!tag) return std::move(tag).err();
+        if (!out.empty() && *tag <= out.back().tag)
+            return fail(fmt::format("tag {} follows tag {}: tags must be strictly ascending", *tag,
+                                    out.back().tag));
         auto size = read_unsigned_varint();
         if (!size) return std::move(size).err();
         auto data = read_raw(*size);

@@ -536,5 +536,16 @@ TEST(compressed_batch, batches_compressed_by_kafka_python_validate) {
     }
 }
 
+TEST(compression, snappy_length_claims_are_checked_before_allocating) {
+    // Found by the fuzzer: a 4-byte raw snappy block whose header claims 200 MiB. Allocating
+    // the claim first would let tiny requests make the broker zero-fill 200 MiB each.
+    std::vector<std::byte> block{std::byte{0x80}, std::byte{0x80}, std::byte{0x80},
+                                 std::byte{0x64}};
+    auto r = decompress(compression::snappy, block, max_decompressed_batch_bytes);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.err().code, errc::corrupt_message);
+    EXPECT_NE(r.err().message.find("claims 209715200"), std::string::npos) << r.err().message;
+}
+
 } // namespace
 } // namespace spate::model
