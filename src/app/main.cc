@@ -91,6 +91,11 @@ int main(int argc, char** argv) {
                      "(socket.request.max.bytes)")
         ->check(CLI::Range(1024, 1 << 30))
         ->capture_default_str();
+    server
+        ->add_option("--connections-max-idle-ms", opts.broker.connections_max_idle_ms,
+                     "Close connections idle for this long (connections.max.idle.ms)")
+        ->check(CLI::Range(int64_t{100}, int64_t{1} << 40))
+        ->capture_default_str();
     add_log_option(*server, opts.broker.log_defaults, "--log-segment-bytes", "segment.bytes",
                    "Roll to a new segment file at this size");
     add_log_option(*server, opts.broker.log_defaults, "--log-segment-ms", "segment.ms",

@@ -82,7 +82,8 @@ void kafka_broker::start() {
     for (auto& s : _states) {
         auto* state = s.get();
         asio::post(state->executor(),
-                   [state, ms = _config.maintenance_interval_ms] { state->start_upkeep(ms); });
+                   [state, ms = _config.maintenance_interval_ms,
+                    idle = _config.connections_max_idle_ms] { state->start_upkeep(ms, idle); });
     }
     asio::co_spawn(_shards.executor(0), accept_loop(), asio::detached);
 }

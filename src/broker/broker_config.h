@@ -44,6 +44,9 @@ struct broker_config {
     /// unsent responses may hold, before the connection stops reading (backpressure).
     int32_t max_inflight_requests = 32;
     int64_t max_inflight_bytes = 64 * 1024 * 1024;
+    /// connections.max.idle.ms: a connection with no request in flight that sends nothing for
+    /// this long is closed (a client that stops half-way through a request included).
+    int64_t connections_max_idle_ms = 10 * 60 * 1000;
     /// node.id of this broker in Metadata and DescribeCluster.
     int32_t node_id = 0;
     /// Period of each shard's log upkeep (retention, rolls, checkpoints).

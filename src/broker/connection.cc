@@ -76,6 +76,7 @@ asio::awaitable<void> connection::read_loop() {
             close(ec == asio::error::eof ? "" : "read failed: " + ec.message());
             co_return;
         }
+        _last_read = std::chrono::steady_clock::now();
         auto size = static_cast<int32_t>(load_be<uint32_t>(size_bytes.data()));
         if (size < 4 || size > cfg.socket_request_max_bytes) {
             // Kafka's InvalidReceiveException: the connection is closed without a response.
@@ -99,6 +100,7 @@ asio::awaitable<void> connection::read_loop() {
             frame.resize(have + want);
             auto [rec, got] = co_await asio::async_read(
                 _socket, asio::buffer(frame.data() + have, want), as_awaitable);
+            _last_read = std::chrono::steady_clock::now();
             if (rec) {
                 close(fmt::format("connection lost {} bytes into a {}-byte request", have + got,
                                   size));

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -34,6 +35,10 @@ public:
     /// Closes the socket; requests being served finish and their responses are dropped.
     void close(std::string_view why);
     const std::string& peer() const { return _peer; }
+    /// True when nothing is in flight and the client has sent nothing since `since`.
+    bool idle_since(std::chrono::steady_clock::time_point since) const {
+        return _slots.empty() && _last_read < since;
+    }
 
 private:
     /// A request read off the socket and its response, once served.
@@ -55,6 +60,7 @@ private:
     std::string _peer;
     std::deque<std::shared_ptr<slot>> _slots;
     int64_t _inflight_bytes = 0;
+    std::chrono::steady_clock::time_point _last_read = std::chrono::steady_clock::now();
     runtime::event _response_ready;
     runtime::event _space_freed;
     bool _closed = false;

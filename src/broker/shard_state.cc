@@ -1,5 +1,7 @@
 #include "broker/shard_state.h"
 
+#include "broker/connection.h"
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -27,13 +29,23 @@ void shard_state::notify(const log::partition* p) {
     }
 }
 
-void shard_state::start_upkeep(int64_t interval_ms) {
-    schedule_upkeep(interval_ms);
+void shard_state::start_upkeep(int64_t interval_ms, int64_t max_idle_ms) {
+    _upkeep_interval_ms = interval_ms;
+    _max_idle_ms = max_idle_ms;
+    schedule_upkeep();
 }
 
-void shard_state::schedule_upkeep(int64_t interval_ms) {
-    _upkeep.expires_after(std::chrono::milliseconds(interval_ms));
-    _upkeep.async_wait([this, interval_ms](const boost::system::error_code& ec) {
+void shard_state::close_idle_connections() {
+    auto since = std::chrono::steady_clock::now() - std::chrono::milliseconds(_max_idle_ms);
+    for (const auto& w : _connections)
+        if (auto c = w.lock(); c && c->idle_since(since))
+            c->close(
+                fmt::format("idle for more than {} ms (connections.max.idle.ms)", _max_idle_ms));
+}
+
+void shard_state::schedule_upkeep() {
+    _upkeep.expires_after(std::chrono::milliseconds(_upkeep_interval_ms));
+    _upkeep.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
         auto now = model::timestamp_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::system_clock::now().time_since_epoch())
@@ -44,7 +56,8 @@ void shard_state::schedule_upkeep(int64_t interval_ms) {
                     if (auto r = p.log->maintain(now); !r)
                         spdlog::error("upkeep of partition {} failed: {}", p.log->name(),
                                       r.err().to_string());
-        schedule_upkeep(interval_ms);
+        close_idle_connections();
+        schedule_upkeep();
     });
 }
 

@@ -39,8 +39,9 @@ public:
     /// New records are readable in `p`: wakes every fetch waiting on it.
     void notify(const log::partition* p);
 
-    /// Upkeep of the partitions this shard owns: retention, rolls, syncs, checkpoints.
-    void start_upkeep(int64_t interval_ms);
+    /// Upkeep of the partitions this shard owns (retention, rolls, syncs, checkpoints) and of
+    /// its connections (closing those idle for longer than `max_idle_ms`).
+    void start_upkeep(int64_t interval_ms, int64_t max_idle_ms);
     void stop_upkeep() { _upkeep.cancel(); }
     /// The Kafka connections this shard serves (for closing them on shutdown); entries of
     /// closed connections are dropped as new ones arrive.
@@ -54,7 +55,8 @@ public:
     result<void> close_partitions();
 
 private:
-    void schedule_upkeep(int64_t interval_ms);
+    void schedule_upkeep();
+    void close_idle_connections();
 
     unsigned _id;
     boost::asio::any_io_executor _executor;
@@ -62,6 +64,8 @@ private:
     std::unordered_map<const log::partition*, std::vector<waiter>> _waiters;
     std::vector<std::weak_ptr<connection>> _connections;
     boost::asio::steady_timer _upkeep;
+    int64_t _upkeep_interval_ms = 1000;
+    int64_t _max_idle_ms = 0;
 };
 
 } // namespace spate::broker

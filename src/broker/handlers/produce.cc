@@ -25,6 +25,14 @@ partition_response failure(int32_t index, const error& e) {
     return out;
 }
 
+/// append(), or append_durable() when `durable`.
+asio::awaitable<result<log::append_result>> append(log::partition& p, std::span<std::byte> records,
+                                                   bool durable) {
+    if (!durable) co_return p.append(records);
+    auto op = p.append_durable(records);
+    co_return co_await std::move(op);
+}
+
 /// Appends one partition's batches on the partition's shard and, unless the producer asked
 /// for no acknowledgement, waits there until they are durable (under flush policy `always`;
 /// on one node acks=1 and acks=all are the same promise). Then wakes fetches waiting on it.
@@ -37,8 +45,9 @@ asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partit
          records = std::move(records)]() mutable -> asio::awaitable<partition_response> {
             auto& owner = broker.state(ref.shard);
             auto& p = *ref.log;
-            result<log::append_result> appended =
-                acks == 0 ? p.append(records) : co_await p.append_durable(records);
+            // A named awaitable, never a co_await inside a conditional: see runtime/invoke.h.
+            auto op = append(p, records, acks != 0);
+            auto appended = co_await std::move(op);
             if (!appended) co_return failure(index, appended.err());
             if (acks == 0 && p.config().flush == log::flush_policy::always) {
                 // Nobody waits for the sync, but readers only see synced records: start one.
