@@ -18,7 +18,7 @@ shard_set::shard_set(unsigned count) {
     for (unsigned i = 0; i < count; ++i) {
         auto s = std::make_unique<shard>();
         // Concurrency hint 1: each loop is run by exactly one thread, so Asio can skip locking.
-        s->io = std::make_unique<boost::asio::io_context>(1);
+        s->io = std::make_unique<loop>(1);
         _shards.push_back(std::move(s));
     }
 }

@@ -22,7 +22,9 @@ class shard_set {
 public:
     /// `count` shards (at least 1); nothing runs until start().
     explicit shard_set(unsigned count);
-    /// Stops and joins the shards if still running.
+    /// Stops and joins the shards if still running, then destroys what is left in every loop
+    /// (coroutines still waiting) while all loops exist, since a coroutine of one shard may
+    /// hold work on another's.
     ~shard_set();
     shard_set(const shard_set&) = delete;
     shard_set& operator=(const shard_set&) = delete;
@@ -43,8 +45,13 @@ public:
     static std::optional<unsigned> current();
 
 private:
+    /// An io_context whose pending handlers can be destroyed before the object is.
+    struct loop : boost::asio::io_context {
+        explicit loop(int hint) : boost::asio::io_context(hint) {}
+        using boost::asio::io_context::shutdown;
+    };
     struct shard {
-        std::unique_ptr<boost::asio::io_context> io;
+        std::unique_ptr<loop> io;
         std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
             work;
         std::thread thread;
