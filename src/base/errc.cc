@@ -10,6 +10,7 @@ std::string_view errc_name(errc code) {
     case errc::offset_out_of_range: return "OFFSET_OUT_OF_RANGE";
     case errc::corrupt_message: return "CORRUPT_MESSAGE";
     case errc::unknown_topic_or_partition: return "UNKNOWN_TOPIC_OR_PARTITION";
+    case errc::coordinator_not_available: return "COORDINATOR_NOT_AVAILABLE";
     case errc::message_too_large: return "MESSAGE_TOO_LARGE";
     case errc::record_list_too_large: return "RECORD_LIST_TOO_LARGE";
     case errc::invalid_timestamp: return "INVALID_TIMESTAMP";
@@ -46,6 +47,8 @@ std::string_view errc_name(errc code) {
     case errc::topic_deletion_disabled: return "TOPIC_DELETION_DISABLED";
     case errc::unknown_topic_id: return "UNKNOWN_TOPIC_ID";
     case errc::inconsistent_topic_id: return "INCONSISTENT_TOPIC_ID";
+    case errc::mismatched_endpoint_type: return "MISMATCHED_ENDPOINT_TYPE";
+    case errc::unsupported_endpoint_type: return "UNSUPPORTED_ENDPOINT_TYPE";
     case errc::invalid_update_version: return "INVALID_UPDATE_VERSION";
     case errc::unknown_server_error: return "UNKNOWN_SERVER_ERROR";
     case errc::shutting_down: return "SHUTTING_DOWN";

@@ -18,6 +18,7 @@ enum class errc : int16_t {
     not_leader_or_follower = 6,
     request_timed_out = 7,
     message_too_large = 10,
+    coordinator_not_available = 15,
     invalid_topic_exception = 17,
     record_list_too_large = 18,
     invalid_required_acks = 21,
@@ -49,6 +50,8 @@ enum class errc : int16_t {
     invalid_update_version = 95,
     unknown_topic_id = 100,
     inconsistent_topic_id = 103,
+    mismatched_endpoint_type = 114,
+    unsupported_endpoint_type = 115,
     unknown_server_error = -1,
 
     // spate-specific.

@@ -22,13 +22,27 @@ constexpr int16_t codec_max(api_key k) {
     return -1;
 }
 
-// Lowest versions: Kafka 4.0's (KIP-896). Keep sorted by key.
+// Lowest versions: Kafka 4.0's (KIP-896), except Produce: Kafka 4.0 still advertises it from
+// v0 (KAFKA-18659) because librdkafka before 2.10 turns compression off against a broker whose
+// Produce starts above v0; requests in v0-v2 are refused by the handler.
 constexpr std::array apis{
-    advertised_api{key(api_key::produce), 3, codec_max(api_key::produce)},
+    advertised_api{key(api_key::produce), 0, codec_max(api_key::produce)},
     advertised_api{key(api_key::fetch), 4, codec_max(api_key::fetch)},
     advertised_api{key(api_key::list_offsets), 1, codec_max(api_key::list_offsets)},
     advertised_api{key(api_key::metadata), 0, codec_max(api_key::metadata)},
     advertised_api{key(api_key::api_versions), 0, codec_max(api_key::api_versions)},
+    advertised_api{key(api_key::create_topics), 2, codec_max(api_key::create_topics)},
+    advertised_api{key(api_key::delete_topics), 1, codec_max(api_key::delete_topics)},
+    advertised_api{key(api_key::delete_records), 0, codec_max(api_key::delete_records)},
+    advertised_api{key(api_key::offset_for_leader_epoch), 2,
+                   codec_max(api_key::offset_for_leader_epoch)},
+    advertised_api{key(api_key::describe_configs), 1, codec_max(api_key::describe_configs)},
+    advertised_api{key(api_key::alter_configs), 0, codec_max(api_key::alter_configs)},
+    advertised_api{key(api_key::create_partitions), 0, codec_max(api_key::create_partitions)},
+    advertised_api{key(api_key::incremental_alter_configs), 0,
+                   codec_max(api_key::incremental_alter_configs)},
+    advertised_api{key(api_key::describe_cluster), 0, codec_max(api_key::describe_cluster)},
+    advertised_api{key(api_key::find_coordinator), 0, codec_max(api_key::find_coordinator)},
 };
 
 } // namespace

@@ -2,15 +2,21 @@
 
 #include "io/file.h"
 #include "model/topic_name.h"
+#include "runtime/invoke.h"
 #include "runtime/shard_set.h"
+#include "runtime/when_all.h"
 
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace spate::broker {
+
+namespace asio = boost::asio;
 
 namespace {
 
@@ -98,16 +104,33 @@ void controller::publish() {
     }
 }
 
+result<void> controller::check_new_topic_name(const std::string& name) const {
+    if (auto r = model::validate_topic_name(name); !r) return r;
+    if (_store->find(name))
+        return error::make(errc::topic_already_exists, "Topic '{}' already exists.", name);
+    // Kafka's collision rule: '.' and '_' both become '_' in metric names.
+    auto unified = [](std::string n) {
+        std::replace(n.begin(), n.end(), '.', '_');
+        return n;
+    };
+    if (name.find_first_of("._") != std::string::npos) {
+        auto mine = unified(name);
+        for (const auto& other : _store->topic_names())
+            if (unified(other) == mine)
+                return error::make(errc::invalid_topic_exception,
+                                   "Topic '{}' collides with existing topic: {}", name, other);
+    }
+    return ok();
+}
+
 result<void> controller::create_topic(const std::string& name, int32_t partitions,
                                       const log::config_overrides& overrides, bool validate_only) {
+    if (auto r = check_new_topic_name(name); !r) return r;
+    if (partitions < 1 || partitions > log::log_store::max_partitions)
+        return error::make(errc::invalid_partitions,
+                           "topic '{}': partition count {} must be between 1 and {}", name,
+                           partitions, log::log_store::max_partitions);
     if (validate_only) {
-        if (auto r = model::validate_topic_name(name); !r) return r;
-        if (_store->find(name))
-            return error::make(errc::topic_already_exists, "topic '{}' already exists", name);
-        if (partitions < 1)
-            return error::make(errc::invalid_partitions,
-                               "topic '{}': partition count {} must be at least 1", name,
-                               partitions);
         auto config = log::apply_overrides(_store->defaults(), overrides);
         if (!config) return std::move(config).err();
         return ok();
@@ -118,24 +141,57 @@ result<void> controller::create_topic(const std::string& name, int32_t partition
     return ok();
 }
 
-result<void> controller::delete_topic(const std::string& name) {
-    if (auto r = _store->delete_topic(name); !r) return r;
+asio::awaitable<result<controller::topic_key>> controller::delete_topic(topic_key key) {
+    const topic_entry* found = key.name.empty() ? _table->find(key.id) : _table->find(key.name);
+    if (!found || _deleting.contains(found->name)) {
+        if (key.name.empty())
+            co_return error::make(errc::unknown_topic_id, "no topic has id {}", key.id.to_string());
+        co_return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist",
+                              key.name);
+    }
+    // The entry keeps the partitions alive while their shards close them.
+    std::shared_ptr<const topic_entry> t = _table->by_name.at(found->name);
+    _deleting.insert(t->name);
+    std::vector<asio::awaitable<std::optional<error>>> closes;
+    for (const auto& p : t->partitions)
+        closes.push_back(runtime::invoke_on(_states[p.shard]->executor(),
+                                            [log = p.log]() -> std::optional<error> {
+                                                if (auto r = log->close(); !r) return r.err();
+                                                return std::nullopt;
+                                            }));
+    auto all = runtime::when_all(std::move(closes));
+    auto closed = co_await std::move(all);
+    for (const auto& failure : closed)
+        if (failure)
+            spdlog::warn("deleting topic {}: closing a partition failed (deleting it anyway): {}",
+                         t->name, failure->to_string());
+    _deleting.erase(t->name);
+    if (auto r = _store->delete_topic(t->name); !r) {
+        spdlog::error("deleting topic {} failed; its partitions stay closed until a restart: {}",
+                      t->name, r.err().to_string());
+        co_return std::move(r).err();
+    }
     publish();
-    return ok();
+    co_return topic_key{t->name, t->id};
 }
 
 result<void> controller::create_partitions(const std::string& name, int32_t total,
                                            bool validate_only) {
     auto* t = _store->find(name);
-    if (!t) return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
-    if (validate_only) {
-        auto current = static_cast<int32_t>(t->partitions.size());
-        if (total <= current)
-            return error::make(errc::invalid_partitions,
-                               "topic '{}' has {} partitions; the new count {} must be larger",
-                               name, current, total);
-        return ok();
-    }
+    if (!t || _deleting.contains(name))
+        return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
+    auto current = static_cast<int32_t>(t->partitions.size());
+    if (total == current)
+        return error::make(errc::invalid_partitions, "Topic already has {} partition(s).", current);
+    if (total < current)
+        return error::make(errc::invalid_partitions,
+                           "The topic {} currently has {} partition(s); {} would not be an "
+                           "increase.",
+                           name, current, total);
+    if (total > log::log_store::max_partitions)
+        return error::make(errc::invalid_partitions, "partition count {} is over the limit of {}",
+                           total, log::log_store::max_partitions);
+    if (validate_only) return ok();
     if (auto r = _store->set_partition_count(name, total); !r) return r;
     publish();
     return ok();
@@ -144,8 +200,9 @@ result<void> controller::create_partitions(const std::string& name, int32_t tota
 result<void> controller::set_topic_config(const std::string& name,
                                           const log::config_overrides& overrides,
                                           bool validate_only) {
-    if (!_store->find(name))
-        return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
+    if (!_store->find(name) || _deleting.contains(name))
+        return error::make(errc::unknown_topic_or_partition, "The topic '{}' does not exist.",
+                           name);
     if (validate_only) {
         auto config = log::apply_overrides(_store->defaults(), overrides);
         if (!config) return std::move(config).err();

@@ -5,9 +5,11 @@
 #include "broker/topic_table.h"
 #include "log/log_store.h"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,12 +37,33 @@ public:
     const std::shared_ptr<const topic_table>& topics() const { return _table; }
     const log::log_config& defaults() const { return _store->defaults(); }
 
+    /// Whether a new topic may take `name`: INVALID_TOPIC_EXCEPTION for a name Kafka refuses
+    /// or one that differs from an existing topic's only by '.' against '_' (Kafka refuses
+    /// those: their metric names would collide), TOPIC_ALREADY_EXISTS.
+    result<void> check_new_topic_name(const std::string& name) const;
     /// TOPIC_ALREADY_EXISTS, INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS, INVALID_CONFIG.
     /// With `validate_only`, checks everything and changes nothing.
     result<void> create_topic(const std::string& name, int32_t partitions,
                               const log::config_overrides& overrides, bool validate_only = false);
-    result<void> delete_topic(const std::string& name);
+
+    /// A topic named by name, or, when the name is empty, by id.
+    struct topic_key {
+        std::string name;
+        model::topic_id id;
+    };
+    /// Deletes a topic and returns its name and id: closes its partitions on their shards
+    /// first (so that nothing writes to their files any more), then removes it from the store
+    /// and publishes the table without it. UNKNOWN_TOPIC_OR_PARTITION for an unknown name,
+    /// UNKNOWN_TOPIC_ID for an unknown id. While it waits for the shards other requests run:
+    /// produces to the topic fail as on a closed partition (NOT_LEADER_OR_FOLLOWER), admin
+    /// operations on it fail as on a deleted topic, and its name is not yet free.
+    /// The awaitable owns its argument: bind it to a named local before co_await
+    /// (runtime/invoke.h).
+    boost::asio::awaitable<result<topic_key>> delete_topic(topic_key key);
+    /// Grows a topic to `total` partitions: UNKNOWN_TOPIC_OR_PARTITION, or INVALID_PARTITIONS
+    /// when `total` is not larger than the current count (Kafka's messages) or over the limit.
     result<void> create_partitions(const std::string& name, int32_t total, bool validate_only);
+    /// Replaces the topic's config overrides: UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG.
     result<void> set_topic_config(const std::string& name, const log::config_overrides& overrides,
                                   bool validate_only);
 
@@ -57,6 +80,8 @@ private:
     std::shared_ptr<const topic_table> _table;
     std::string _cluster_id;
     uint64_t _version = 0;
+    /// Topics whose deletion has started: their partitions are being closed.
+    std::set<std::string> _deleting;
 };
 
 } // namespace spate::broker

@@ -72,6 +72,36 @@ asio::awaitable<result<frame>> dispatch(request_context& ctx, kafka::reader body
     case api_key::list_offsets:
         co_return co_await serve<kafka::list_offsets_request_data>(ctx, body,
                                                                    handlers::list_offsets);
+    case api_key::create_topics:
+        co_return co_await serve<kafka::create_topics_request_data>(ctx, body,
+                                                                    handlers::create_topics);
+    case api_key::delete_topics:
+        co_return co_await serve<kafka::delete_topics_request_data>(ctx, body,
+                                                                    handlers::delete_topics);
+    case api_key::create_partitions:
+        co_return co_await serve<kafka::create_partitions_request_data>(
+            ctx, body, handlers::create_partitions);
+    case api_key::delete_records:
+        co_return co_await serve<kafka::delete_records_request_data>(ctx, body,
+                                                                     handlers::delete_records);
+    case api_key::describe_configs:
+        co_return co_await serve<kafka::describe_configs_request_data>(ctx, body,
+                                                                       handlers::describe_configs);
+    case api_key::alter_configs:
+        co_return co_await serve<kafka::alter_configs_request_data>(ctx, body,
+                                                                    handlers::alter_configs);
+    case api_key::incremental_alter_configs:
+        co_return co_await serve<kafka::incremental_alter_configs_request_data>(
+            ctx, body, handlers::incremental_alter_configs);
+    case api_key::describe_cluster:
+        co_return co_await serve<kafka::describe_cluster_request_data>(ctx, body,
+                                                                       handlers::describe_cluster);
+    case api_key::find_coordinator:
+        co_return co_await serve<kafka::find_coordinator_request_data>(ctx, body,
+                                                                       handlers::find_coordinator);
+    case api_key::offset_for_leader_epoch:
+        co_return co_await serve<kafka::offset_for_leader_epoch_request_data>(
+            ctx, body, handlers::offset_for_leader_epoch);
     default: break;
     }
     co_return error::make(errc::invalid_request, "API key {} has no handler", ctx.api_key);

@@ -15,7 +15,6 @@ namespace spate::log {
 namespace {
 
 constexpr const char* metadata_file = "topic.json";
-constexpr int32_t max_partitions = 100'000;
 
 std::span<const std::byte> as_bytes(const std::string& s) {
     return {reinterpret_cast<const std::byte*>(s.data()), s.size()};

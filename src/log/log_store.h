@@ -50,6 +50,9 @@ public:
         placement_fn placement;
     };
 
+    /// The most partitions one topic may have.
+    static constexpr int32_t max_partitions = 100'000;
+
     /// Opens the data directory (creating it), locks it against other processes and recovers
     /// every topic.
     static result<std::unique_ptr<log_store>> open(options opts, partition_context ctx);

@@ -22,5 +22,28 @@ task<kafka::produce_response_data> produce(request_context&, kafka::produce_requ
 task<kafka::fetch_response_data> fetch(request_context&, kafka::fetch_request_data);
 task<kafka::list_offsets_response_data> list_offsets(request_context&,
                                                      kafka::list_offsets_request_data);
+task<kafka::find_coordinator_response_data> find_coordinator(request_context&,
+                                                             kafka::find_coordinator_request_data);
+
+// Admin APIs. Topic changes go through the controller (on its shard); per-partition work runs
+// on the partition's shard.
+task<kafka::create_topics_response_data> create_topics(request_context&,
+                                                       kafka::create_topics_request_data);
+task<kafka::delete_topics_response_data> delete_topics(request_context&,
+                                                       kafka::delete_topics_request_data);
+task<kafka::create_partitions_response_data>
+create_partitions(request_context&, kafka::create_partitions_request_data);
+task<kafka::delete_records_response_data> delete_records(request_context&,
+                                                         kafka::delete_records_request_data);
+task<kafka::describe_configs_response_data> describe_configs(request_context&,
+                                                             kafka::describe_configs_request_data);
+task<kafka::alter_configs_response_data> alter_configs(request_context&,
+                                                       kafka::alter_configs_request_data);
+task<kafka::incremental_alter_configs_response_data>
+incremental_alter_configs(request_context&, kafka::incremental_alter_configs_request_data);
+task<kafka::describe_cluster_response_data> describe_cluster(request_context&,
+                                                             kafka::describe_cluster_request_data);
+task<kafka::offset_for_leader_epoch_response_data>
+offset_for_leader_epoch(request_context&, kafka::offset_for_leader_epoch_request_data);
 
 } // namespace spate::broker::handlers

@@ -81,6 +81,13 @@ task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_
     if (req.acks != 0 && req.acks != 1 && req.acks != -1)
         request_error = error::make(errc::invalid_required_acks,
                                     "acks must be 0, 1 or -1 (all); the request had {}", req.acks);
+    else if (ctx.version < 3)
+        request_error =
+            error::make(errc::unsupported_version,
+                        "Produce v{} carries message format v0/v1, which spate does not "
+                        "store; clients that send Produce v3 or later (record batch v2) "
+                        "work",
+                        ctx.version);
     else if (req.transactional_id)
         request_error = error::make(errc::transactional_id_authorization_failed,
                                     "transactions are not supported (transactional id {})",
