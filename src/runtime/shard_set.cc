@@ -25,6 +25,15 @@ shard_set::shard_set(unsigned count) {
 
 shard_set::~shard_set() {
     stop();
+    // Destroying a suspended coroutine can post the destruction of its caller's frame to the
+    // caller's loop (Asio hands a coroutine stack back to its own executor to unwind), which
+    // may be a loop already shut down; and a frame holds work on the loop it came from. So
+    // every loop is shut down (its pending handlers destroyed) while all of them exist, in
+    // rounds, until the chains of frames have unwound: each round destroys at least one level.
+    constexpr int rounds = 8;
+    for (int round = 0; round < rounds; ++round)
+        for (auto& s : _shards)
+            s->io->shutdown();
 }
 
 void shard_set::start() {
