@@ -1,8 +1,8 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/partition_fanout.h"
 #include "broker/kafka_errors.h"
 #include "runtime/invoke.h"
-#include "runtime/when_all.h"
 
 namespace spate::broker::handlers {
 
@@ -49,34 +49,26 @@ task<kafka::delete_records_response_data> delete_records(request_context& ctx,
     kafka::delete_records_response_data response;
     // The table whose partition refs the deletions use stays alive until they finish.
     auto table = ctx.shard.topics();
-    std::vector<asio::awaitable<partition_result>> ops;
-    struct slot {
-        size_t topic;
-        std::optional<partition_result> immediate;
-    };
-    std::vector<slot> slots;
+    partition_fanout<partition_result> answers;
     for (const auto& t : req.topics) {
         kafka::delete_records_response_data::delete_records_topic_result tr;
         tr.name = t.name;
         response.topics.push_back(std::move(tr));
+        auto topic = response.topics.size() - 1;
         for (const auto& p : t.partitions) {
-            slot s{response.topics.size() - 1, std::nullopt};
             if (const auto* ref = table->find(t.name, p.partition_index))
-                ops.push_back(delete_on_owner(ctx.broker, *ref, p.partition_index, p.offset));
+                answers.add(topic, delete_on_owner(ctx.broker, *ref, p.partition_index, p.offset));
             else
-                s.immediate =
-                    failure(p.partition_index,
-                            error::make(errc::unknown_topic_or_partition,
-                                        "no partition {} in topic {}", p.partition_index, t.name));
-            slots.push_back(std::move(s));
+                answers.add_now(
+                    topic, failure(p.partition_index, error::make(errc::unknown_topic_or_partition,
+                                                                  "no partition {} in topic {}",
+                                                                  p.partition_index, t.name)));
         }
     }
-    auto all = runtime::when_all(std::move(ops));
-    auto done = co_await std::move(all);
-    size_t next = 0;
-    for (auto& s : slots)
-        response.topics[s.topic].partitions.push_back(s.immediate ? std::move(*s.immediate)
-                                                                  : std::move(done[next++]));
+    auto done = answers.finish([&](size_t topic, partition_result r) {
+        response.topics[topic].partitions.push_back(std::move(r));
+    });
+    co_await std::move(done);
     co_return response;
 }
 

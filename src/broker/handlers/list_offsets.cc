@@ -1,8 +1,8 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/partition_fanout.h"
 #include "broker/kafka_errors.h"
 #include "runtime/invoke.h"
-#include "runtime/when_all.h"
 
 namespace spate::broker::handlers {
 
@@ -69,39 +69,32 @@ task<kafka::list_offsets_response_data> list_offsets(request_context& ctx,
     kafka::list_offsets_response_data response;
     const auto& table = *ctx.shard.topics();
     auto pinned = ctx.shard.topics();
-    std::vector<asio::awaitable<partition_response>> ops;
-    struct slot {
-        size_t topic;
-        std::optional<partition_response> immediate;
-    };
-    std::vector<slot> slots;
+    partition_fanout<partition_response> answers;
     for (const auto& t : req.topics) {
         kafka::list_offsets_response_data::list_offsets_topic_response tr;
         tr.name = t.name;
         response.topics.push_back(std::move(tr));
+        auto topic = response.topics.size() - 1;
         for (const auto& p : t.partitions) {
-            slot s{response.topics.size() - 1, std::nullopt};
             const auto* ref = table.find(t.name, p.partition_index);
             if (!ref)
-                s.immediate =
-                    failure(p.partition_index,
-                            error::make(errc::unknown_topic_or_partition, "no partition {} in {}",
-                                        p.partition_index, t.name));
+                answers.add_now(
+                    topic, failure(p.partition_index, error::make(errc::unknown_topic_or_partition,
+                                                                  "no partition {} in {}",
+                                                                  p.partition_index, t.name)));
             else if (p.current_leader_epoch > 0)
-                s.immediate = failure(p.partition_index,
-                                      error::make(errc::unknown_leader_epoch, "unknown epoch"));
+                answers.add_now(topic,
+                                failure(p.partition_index,
+                                        error::make(errc::unknown_leader_epoch, "unknown epoch")));
             else
-                ops.push_back(
-                    lookup_on_owner(ctx.broker, *ref, p.partition_index, p.timestamp, ctx.version));
-            slots.push_back(std::move(s));
+                answers.add(topic, lookup_on_owner(ctx.broker, *ref, p.partition_index, p.timestamp,
+                                                   ctx.version));
         }
     }
-    auto all = runtime::when_all(std::move(ops));
-    auto found = co_await std::move(all);
-    size_t next = 0;
-    for (auto& s : slots)
-        response.topics[s.topic].partitions.push_back(s.immediate ? std::move(*s.immediate)
-                                                                  : std::move(found[next++]));
+    auto done = answers.finish([&](size_t topic, partition_response r) {
+        response.topics[topic].partitions.push_back(std::move(r));
+    });
+    co_await std::move(done);
     co_return response;
 }
 

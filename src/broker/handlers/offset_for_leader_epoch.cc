@@ -1,8 +1,8 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/partition_fanout.h"
 #include "broker/kafka_errors.h"
 #include "runtime/invoke.h"
-#include "runtime/when_all.h"
 
 namespace spate::broker::handlers {
 
@@ -50,46 +50,40 @@ task<kafka::offset_for_leader_epoch_response_data>
 offset_for_leader_epoch(request_context& ctx, kafka::offset_for_leader_epoch_request_data req) {
     kafka::offset_for_leader_epoch_response_data response;
     auto table = ctx.shard.topics();
-    std::vector<asio::awaitable<epoch_end_offset>> ops;
-    struct slot {
-        size_t topic;
-        std::optional<epoch_end_offset> immediate;
-    };
-    std::vector<slot> slots;
+    partition_fanout<epoch_end_offset> answers;
     for (const auto& t : req.topics) {
         kafka::offset_for_leader_epoch_response_data::offset_for_leader_topic_result tr;
         tr.topic = t.topic;
         response.topics.push_back(std::move(tr));
+        auto topic = response.topics.size() - 1;
         for (const auto& p : t.partitions) {
-            slot s{response.topics.size() - 1, std::nullopt};
             const auto* ref = table->find(t.topic, p.partition);
             if (!ref)
-                s.immediate = failure(p.partition, error::make(errc::unknown_topic_or_partition,
-                                                               "no partition {} in topic {}",
-                                                               p.partition, t.topic));
+                answers.add_now(topic,
+                                failure(p.partition, error::make(errc::unknown_topic_or_partition,
+                                                                 "no partition {} in topic {}",
+                                                                 p.partition, t.topic)));
             else if (p.current_leader_epoch != no_epoch && p.current_leader_epoch < current_epoch)
-                s.immediate = failure(p.partition, error::make(errc::fenced_leader_epoch,
-                                                               "leader epoch {} is fenced",
-                                                               p.current_leader_epoch));
+                answers.add_now(topic, failure(p.partition, error::make(errc::fenced_leader_epoch,
+                                                                        "leader epoch {} is fenced",
+                                                                        p.current_leader_epoch)));
             else if (p.current_leader_epoch > current_epoch)
-                s.immediate = failure(p.partition, error::make(errc::unknown_leader_epoch,
-                                                               "leader epoch {} is unknown",
-                                                               p.current_leader_epoch));
+                answers.add_now(topic,
+                                failure(p.partition, error::make(errc::unknown_leader_epoch,
+                                                                 "leader epoch {} is unknown",
+                                                                 p.current_leader_epoch)));
             else if (p.leader_epoch == no_epoch || p.leader_epoch > current_epoch) {
                 epoch_end_offset unknown;
                 unknown.partition = p.partition;
-                s.immediate = unknown;
+                answers.add_now(topic, unknown);
             } else
-                ops.push_back(end_on_owner(ctx.broker, *ref, p.partition, p.leader_epoch));
-            slots.push_back(std::move(s));
+                answers.add(topic, end_on_owner(ctx.broker, *ref, p.partition, p.leader_epoch));
         }
     }
-    auto all = runtime::when_all(std::move(ops));
-    auto found = co_await std::move(all);
-    size_t next = 0;
-    for (auto& s : slots)
-        response.topics[s.topic].partitions.push_back(s.immediate ? std::move(*s.immediate)
-                                                                  : std::move(found[next++]));
+    auto done = answers.finish([&](size_t topic, epoch_end_offset r) {
+        response.topics[topic].partitions.push_back(std::move(r));
+    });
+    co_await std::move(done);
     co_return response;
 }
 

@@ -1,8 +1,8 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/partition_fanout.h"
 #include "broker/kafka_errors.h"
 #include "runtime/invoke.h"
-#include "runtime/when_all.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -93,53 +93,44 @@ task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_
                                     "transactions are not supported (transactional id {})",
                                     *req.transactional_id);
 
-    // Every partition's append starts now, in request order, before this coroutine first
-    // waits: the shards see one connection's requests in the order the client sent them.
-    std::vector<asio::awaitable<partition_response>> ops;
-    struct slot {
-        size_t topic;
-        std::optional<partition_response> immediate;
-    };
-    std::vector<slot> slots;
+    // The appends start in request order when the fanout finishes, before this coroutine
+    // first waits: the shards see one connection's requests in the order the client sent them.
+    partition_fanout<partition_response> answers;
     const auto& topics = *ctx.shard.topics();
     for (auto& td : req.topic_data) {
         kafka::produce_response_data::topic_produce_response tr;
         tr.name = td.name;
         response.responses.push_back(std::move(tr));
+        auto topic = response.responses.size() - 1;
         for (auto& pd : td.partition_data) {
-            slot s{response.responses.size() - 1, std::nullopt};
             const auto* ref = topics.find(td.name, pd.index);
-            if (request_error) {
-                s.immediate = failure(pd.index, *request_error);
-            } else if (!ref) {
-                s.immediate = failure(pd.index, error::make(errc::unknown_topic_or_partition,
-                                                            "no partition {} in topic {}", pd.index,
-                                                            td.name));
-            } else if (!pd.records || pd.records->empty()) {
-                s.immediate = failure(pd.index, error::make(errc::invalid_record,
-                                                            "produce request for {}-{} has no "
-                                                            "record batch",
-                                                            td.name, pd.index));
-            } else {
-                ops.push_back(
-                    append_on_owner(ctx.broker, *ref, pd.index, std::move(*pd.records), req.acks));
-            }
-            slots.push_back(std::move(s));
+            if (request_error)
+                answers.add_now(topic, failure(pd.index, *request_error));
+            else if (!ref)
+                answers.add_now(topic,
+                                failure(pd.index, error::make(errc::unknown_topic_or_partition,
+                                                              "no partition {} in topic {}",
+                                                              pd.index, td.name)));
+            else if (!pd.records || pd.records->empty())
+                answers.add_now(topic, failure(pd.index, error::make(errc::invalid_record,
+                                                                     "produce request for {}-{} "
+                                                                     "has no record batch",
+                                                                     td.name, pd.index)));
+            else
+                answers.add(topic, append_on_owner(ctx.broker, *ref, pd.index,
+                                                   std::move(*pd.records), req.acks));
         }
     }
-    auto all = runtime::when_all(std::move(ops));
-    auto appended = co_await std::move(all);
-    size_t next = 0;
     bool any_failed = false;
-    for (auto& s : slots) {
-        auto r = s.immediate ? std::move(*s.immediate) : std::move(appended[next++]);
+    auto done = answers.finish([&](size_t topic, partition_response r) {
         if (r.error_code != 0) {
             any_failed = true;
             spdlog::debug("kafka: produce from {} to {} partition {} failed: {}", ctx.peer,
-                          response.responses[s.topic].name, r.index, r.error_message.value_or(""));
+                          response.responses[topic].name, r.index, r.error_message.value_or(""));
         }
-        response.responses[s.topic].partition_responses.push_back(std::move(r));
-    }
+        response.responses[topic].partition_responses.push_back(std::move(r));
+    });
+    co_await std::move(done);
     // A producer that wants no acknowledgement learns of a failure only by losing the
     // connection, as with Kafka.
     if (!ctx.respond && any_failed) ctx.close_after = true;
