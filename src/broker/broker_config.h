@@ -40,10 +40,15 @@ struct broker_config {
     /// fetch.max.bytes: the most record bytes one Fetch response carries, whatever the client
     /// asks for (Kafka's default, 55 MiB).
     int32_t fetch_max_bytes = 55 * 1024 * 1024;
-    /// Requests read ahead of their responses on one connection, and the bytes they and their
-    /// unsent responses may hold, before the connection stops reading (backpressure).
-    int32_t max_inflight_requests = 32;
+    /// Backpressure, per connection: the bytes that requests read ahead of their responses
+    /// and the unsent responses may hold before the connection stops reading; how many
+    /// requests may be read ahead in all; and how many of them may be other than Produce
+    /// (whose responses are small, while a Fetch's may be up to fetch.max.bytes, so these bound
+    /// the memory the responses can take). Many small pipelined produce requests then share
+    /// each fsync (group commit).
     int64_t max_inflight_bytes = 64 * 1024 * 1024;
+    int32_t max_inflight_requests = 1000;
+    int32_t max_inflight_other_requests = 32;
     /// connections.max.idle.ms: a connection with no request in flight that sends nothing for
     /// this long is closed (a client that stops half-way through a request included).
     int64_t connections_max_idle_ms = 10 * 60 * 1000;

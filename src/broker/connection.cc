@@ -107,8 +107,15 @@ asio::awaitable<void> connection::read_loop() {
                 co_return;
             }
         }
+        // A request other than Produce may bring a large response: those are bounded by count.
+        bool produce = frame.size() >= 2 && load_be<int16_t>(frame.data()) == 0;
+        while (!_closed && !produce && _inflight_other >= cfg.max_inflight_other_requests)
+            co_await _space_freed.wait();
+        if (_closed) co_return;
         auto s = std::make_shared<slot>();
         s->request_bytes = frame.size();
+        s->other = !produce;
+        _inflight_other += s->other ? 1 : 0;
         _inflight_bytes += static_cast<int64_t>(frame.size());
         _slots.push_back(s);
         // Served concurrently; started in arrival order, so work for one partition is queued
@@ -169,6 +176,7 @@ asio::awaitable<void> connection::write_loop() {
             }
         }
         _inflight_bytes -= static_cast<int64_t>(s->request_bytes + s->response.size());
+        _inflight_other -= s->other ? 1 : 0;
         s->response = {};
         _space_freed.notify();
         if (s->close_after) {

@@ -20,8 +20,9 @@ class shard_state;
 /// One client's TCP connection to the Kafka listener: reads size-prefixed requests, serves
 /// each in a coroutine of its own and writes the responses back in request order, as Kafka
 /// requires. Requests are read ahead of their responses (so a producer's pipelined requests
-/// share fsyncs), but only up to broker_config's in-flight limits: past them the connection
-/// stops reading, which bounds its memory and pushes back on the client. A malformed frame, an
+/// share fsyncs), but only up to broker_config's in-flight limits (bytes, requests, and
+/// requests other than Produce): past them the connection stops reading, which bounds its
+/// memory and pushes back on the client. A malformed frame, an
 /// unknown API or an oversized request closes this connection only.
 ///
 /// Owned by its shard: created, run and closed on that shard's thread.
@@ -45,6 +46,7 @@ private:
     struct slot {
         std::vector<std::byte> response; ///< size-prefixed response frame
         size_t request_bytes = 0;
+        bool other = false; ///< not a Produce: counted against max_inflight_other_requests
         bool done = false;
         bool respond = true;
         bool close_after = false;
@@ -60,6 +62,7 @@ private:
     std::string _peer;
     std::deque<std::shared_ptr<slot>> _slots;
     int64_t _inflight_bytes = 0;
+    int32_t _inflight_other = 0;
     std::chrono::steady_clock::time_point _last_read = std::chrono::steady_clock::now();
     runtime::event _response_ready;
     runtime::event _space_freed;
