@@ -51,36 +51,15 @@ task<kafka::alter_configs_response_data> alter_configs(request_context& ctx,
         [&broker, changes, validate_only = req.validate_only]() {
             auto& ctl = broker.ctl();
             std::vector<std::optional<error>> out;
-            for (const auto& c : changes) {
-                if (auto r = check_topic_to_alter(c.name); !r)
-                    out.push_back(r.err());
-                else if (auto v = log::apply_overrides(ctl.defaults(), c.overrides); !v)
-                    out.push_back(v.err());
-                else if (auto s = ctl.set_topic_config(c.name, c.overrides, validate_only); !s)
-                    out.push_back(s.err());
-                else
-                    out.push_back(std::nullopt);
-            }
+            for (const auto& c : changes)
+                out.push_back(set_topic_overrides(ctl, c.name, c.overrides, validate_only));
             return out;
         });
     auto applied = co_await std::move(op);
     for (size_t i = 0; i < changes.size(); ++i)
         outcomes[changes[i].index] = std::move(applied[i]);
 
-    kafka::alter_configs_response_data response;
-    for (size_t i = 0; i < req.resources.size(); ++i) {
-        kafka::alter_configs_response_data::alter_configs_resource_response r;
-        r.resource_type = req.resources[i].resource_type;
-        r.resource_name = req.resources[i].resource_name;
-        if (const auto& e = outcomes[i]) {
-            r.error_code = kafka_error_code(*e);
-            r.error_message = e->message;
-        } else {
-            r.error_message = std::nullopt;
-        }
-        response.responses.push_back(std::move(r));
-    }
-    co_return response;
+    co_return resource_responses<kafka::alter_configs_response_data>(req.resources, outcomes);
 }
 
 } // namespace spate::broker::handlers

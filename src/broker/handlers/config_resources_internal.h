@@ -4,6 +4,8 @@
 // resource types and the checks Kafka makes of config resources before it looks at them.
 
 #include "base/result.h"
+#include "broker/controller.h"
+#include "broker/kafka_errors.h"
 #include "model/topic_name.h"
 
 #include <fmt/format.h>
@@ -103,6 +105,39 @@ std::vector<std::optional<error>> preprocess_resources(const std::vector<Resourc
             out.push_back(std::nullopt);
     }
     return out;
+}
+
+/// On the controller: sets topic `name`'s overrides to `next` (or only checks them, with
+/// `validate_only`), checking in Kafka's order: the name, the configs, then whether the topic
+/// exists. The shared end of AlterConfigs and IncrementalAlterConfigs.
+inline std::optional<error> set_topic_overrides(controller& ctl, const std::string& name,
+                                                const log::config_overrides& next,
+                                                bool validate_only) {
+    if (auto r = check_topic_to_alter(name); !r) return r.err();
+    if (auto v = log::apply_overrides(ctl.defaults(), next); !v) return v.err();
+    if (auto s = ctl.set_topic_config(name, next, validate_only); !s) return s.err();
+    return std::nullopt;
+}
+
+/// The response of AlterConfigs or IncrementalAlterConfigs: one entry per requested resource,
+/// with its outcome.
+template <typename Response, typename Resource>
+Response resource_responses(const std::vector<Resource>& resources,
+                            const std::vector<std::optional<error>>& outcomes) {
+    Response response;
+    for (size_t i = 0; i < resources.size(); ++i) {
+        typename Response::alter_configs_resource_response r;
+        r.resource_type = resources[i].resource_type;
+        r.resource_name = resources[i].resource_name;
+        if (const auto& e = outcomes[i]) {
+            r.error_code = kafka_error_code(*e);
+            r.error_message = e->message;
+        } else {
+            r.error_message = std::nullopt;
+        }
+        response.responses.push_back(std::move(r));
+    }
+    return response;
 }
 
 } // namespace spate::broker::handlers

@@ -151,16 +151,8 @@ incremental_alter_configs(request_context& ctx, kafka::incremental_alter_configs
                 const auto* t = ctl.topics()->find(c.name);
                 auto next =
                     apply_ops(t ? t->overrides : log::config_overrides{}, c.ops, ctl.defaults());
-                if (!next)
-                    out.push_back(next.err());
-                else if (auto r = check_topic_to_alter(c.name); !r)
-                    out.push_back(r.err());
-                else if (auto v = log::apply_overrides(ctl.defaults(), *next); !v)
-                    out.push_back(v.err());
-                else if (auto s = ctl.set_topic_config(c.name, *next, validate_only); !s)
-                    out.push_back(s.err());
-                else
-                    out.push_back(std::nullopt);
+                out.push_back(next ? set_topic_overrides(ctl, c.name, *next, validate_only)
+                                   : std::optional<error>(next.err()));
             }
             return out;
         });
@@ -168,20 +160,8 @@ incremental_alter_configs(request_context& ctx, kafka::incremental_alter_configs
     for (size_t i = 0; i < changes.size(); ++i)
         outcomes[changes[i].index] = std::move(applied[i]);
 
-    kafka::incremental_alter_configs_response_data response;
-    for (size_t i = 0; i < req.resources.size(); ++i) {
-        kafka::incremental_alter_configs_response_data::alter_configs_resource_response r;
-        r.resource_type = req.resources[i].resource_type;
-        r.resource_name = req.resources[i].resource_name;
-        if (const auto& e = outcomes[i]) {
-            r.error_code = kafka_error_code(*e);
-            r.error_message = e->message;
-        } else {
-            r.error_message = std::nullopt;
-        }
-        response.responses.push_back(std::move(r));
-    }
-    co_return response;
+    co_return resource_responses<kafka::incremental_alter_configs_response_data>(req.resources,
+                                                                                 outcomes);
 }
 
 } // namespace spate::broker::handlers
