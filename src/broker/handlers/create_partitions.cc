@@ -1,5 +1,6 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/replica_assignment_internal.h"
 #include "broker/kafka_errors.h"
 #include "runtime/invoke.h"
 
@@ -24,29 +25,13 @@ std::optional<error> check_assignments(const std::vector<assignment>& assignment
                            "assignment(s) were specified.",
                            additional, assignments.size());
     for (const auto& a : assignments) {
-        if (a.broker_ids.empty())
-            return error::make(errc::invalid_replica_assignment,
-                               "The manual partition assignment includes an empty replica list.");
-        auto sorted = a.broker_ids;
-        std::sort(sorted.begin(), sorted.end());
-        for (size_t i = 0; i < sorted.size(); ++i) {
-            if (sorted[i] != node_id)
-                return error::make(errc::invalid_replica_assignment,
-                                   "The manual partition assignment includes broker {}, but no "
-                                   "such broker is registered (spate runs one node, {}).",
-                                   sorted[i], node_id);
-            if (i > 0 && sorted[i] == sorted[i - 1])
-                return error::make(errc::invalid_replica_assignment,
-                                   "The manual partition assignment includes the broker {} more "
-                                   "than once.",
-                                   sorted[i]);
-        }
-        if (sorted.size() != 1)
+        if (auto e = check_replicas(a.broker_ids, node_id)) return std::move(*e);
+        if (a.broker_ids.size() != 1)
             return error::make(errc::invalid_replica_assignment,
                                "The manual partition assignment includes a partition with {} "
                                "replica(s), but this is not consistent with previous partitions, "
                                "which have 1 replica(s).",
-                               sorted.size());
+                               a.broker_ids.size());
     }
     return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "broker/broker.h"
 #include "broker/config_schema.h"
 #include "broker/handlers/handlers.h"
+#include "broker/handlers/replica_assignment_internal.h"
 #include "broker/kafka_errors.h"
 #include "broker/topic_ids.h"
 #include "runtime/invoke.h"
@@ -24,29 +25,6 @@ struct plan {
     std::optional<error> config_error; ///< configs with a null value
     std::optional<error> layout_error; ///< partitions, replication factor or assignment
 };
-
-/// Kafka's checks of a manual assignment (ReplicationControlManager): every replica list
-/// must name registered brokers, each once; spate's only broker is `node_id`.
-std::optional<error> check_replicas(const std::vector<int32_t>& replicas, int32_t node_id) {
-    if (replicas.empty())
-        return error::make(errc::invalid_replica_assignment,
-                           "The manual partition assignment includes an empty replica list.");
-    auto sorted = replicas;
-    std::sort(sorted.begin(), sorted.end());
-    for (size_t i = 0; i < sorted.size(); ++i) {
-        if (sorted[i] != node_id)
-            return error::make(errc::invalid_replica_assignment,
-                               "The manual partition assignment includes broker {}, but no such "
-                               "broker is registered (spate runs one node, {}).",
-                               sorted[i], node_id);
-        if (i > 0 && sorted[i] == sorted[i - 1])
-            return error::make(errc::invalid_replica_assignment,
-                               "The manual partition assignment includes the broker {} more "
-                               "than once.",
-                               sorted[i]);
-    }
-    return std::nullopt;
-}
 
 std::optional<error> check_assignments(const request_topic& t, int32_t node_id,
                                        int32_t& partitions) {
