@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <limits>
 
 namespace {
 
@@ -95,6 +96,50 @@ int main(int argc, char** argv) {
         ->add_option("--connections-max-idle-ms", opts.broker.connections_max_idle_ms,
                      "Close connections idle for this long (connections.max.idle.ms)")
         ->check(CLI::Range(int64_t{100}, int64_t{1} << 40))
+        ->capture_default_str();
+    auto& groups = opts.broker.groups;
+    server
+        ->add_option("--group-initial-rebalance-delay-ms", groups.initial_rebalance_delay_ms,
+                     "How long a new group waits for more members before its first "
+                     "rebalance (group.initial.rebalance.delay.ms)")
+        ->check(CLI::Range(0, 3'600'000))
+        ->capture_default_str();
+    server
+        ->add_option("--group-min-session-timeout-ms", groups.min_session_timeout_ms,
+                     "Smallest session timeout a consumer may ask for "
+                     "(group.min.session.timeout.ms)")
+        ->check(CLI::Range(1, 86'400'000))
+        ->capture_default_str();
+    server
+        ->add_option("--group-max-session-timeout-ms", groups.max_session_timeout_ms,
+                     "Largest session timeout a consumer may ask for "
+                     "(group.max.session.timeout.ms)")
+        ->check(CLI::Range(1, 86'400'000))
+        ->capture_default_str();
+    server
+        ->add_option("--group-max-size", groups.max_size,
+                     "Most members a consumer group may have (group.max.size)")
+        ->check(CLI::Range(1, std::numeric_limits<int32_t>::max()))
+        ->capture_default_str();
+    server
+        ->add_option_function<int64_t>(
+            "--offsets-retention-minutes",
+            [&groups](int64_t minutes) { groups.offsets_retention_ms = minutes * 60'000; },
+            "Committed offsets of a group empty for this long are deleted "
+            "(offsets.retention.minutes; default 10080, 7 days)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 30));
+    server
+        ->add_option("--offsets-retention-check-interval-ms",
+                     groups.offsets_retention_check_interval_ms,
+                     "How often expired offsets are looked for "
+                     "(offsets.retention.check.interval.ms)")
+        ->check(CLI::Range(int64_t{10}, int64_t{1} << 40))
+        ->capture_default_str();
+    server
+        ->add_option("--offsets-topic-num-partitions", opts.broker.offsets_topic_partitions,
+                     "Partitions of __consumer_offsets when it is first created "
+                     "(offsets.topic.num.partitions)")
+        ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     add_log_option(*server, opts.broker.log_defaults, "--log-segment-bytes", "segment.bytes",
                    "Roll to a new segment file at this size");

@@ -43,6 +43,16 @@ constexpr std::array apis{
                    codec_max(api_key::incremental_alter_configs)},
     advertised_api{key(api_key::describe_cluster), 0, codec_max(api_key::describe_cluster)},
     advertised_api{key(api_key::find_coordinator), 0, codec_max(api_key::find_coordinator)},
+    advertised_api{key(api_key::offset_commit), 0, codec_max(api_key::offset_commit)},
+    advertised_api{key(api_key::offset_fetch), 0, codec_max(api_key::offset_fetch)},
+    advertised_api{key(api_key::join_group), 0, codec_max(api_key::join_group)},
+    advertised_api{key(api_key::heartbeat), 0, codec_max(api_key::heartbeat)},
+    advertised_api{key(api_key::leave_group), 0, codec_max(api_key::leave_group)},
+    advertised_api{key(api_key::sync_group), 0, codec_max(api_key::sync_group)},
+    advertised_api{key(api_key::describe_groups), 0, codec_max(api_key::describe_groups)},
+    advertised_api{key(api_key::list_groups), 0, codec_max(api_key::list_groups)},
+    advertised_api{key(api_key::delete_groups), 0, codec_max(api_key::delete_groups)},
+    advertised_api{key(api_key::offset_delete), 0, codec_max(api_key::offset_delete)},
 };
 
 } // namespace

@@ -38,6 +38,7 @@ result<void> kafka_broker::open() {
     if (!c) return std::move(c).err();
     _controller = std::move(c).value();
     _cluster_id = _controller->cluster_id();
+    if (auto r = open_coordinators(); !r) return r;
 
     boost::system::error_code ec;
     auto address = asio::ip::make_address(_config.kafka_addr.host, ec);
@@ -57,6 +58,33 @@ result<void> kafka_broker::open() {
     auto local = _acceptor->local_endpoint(ec);
     if (ec) return fail("getsockname");
     _bound = {local.address().to_string(), local.port()};
+    return ok();
+}
+
+result<void> kafka_broker::open_coordinators() {
+    const std::string name(group::offsets_topic);
+    if (!_controller->topics()->find(name)) {
+        // Offsets and memberships are kept until the coordinator deletes them, never by time.
+        log::config_overrides overrides{{"retention.ms", "-1"},
+                                        {"retention.bytes", "-1"},
+                                        {"segment.bytes", "104857600"}};
+        if (auto r = _controller->create_topic(name, _config.offsets_topic_partitions, overrides);
+            !r)
+            return r;
+    }
+    const auto* t = _controller->topics()->find(name);
+    const auto partitions = static_cast<int32_t>(t->partitions.size());
+    for (auto& s : _states)
+        s->set_coordinator(
+            std::make_unique<group::coordinator>(s->executor(), _config.groups, partitions));
+    // The shards do not run yet: each partition is replayed here, by its future owner's
+    // coordinator.
+    for (int32_t i = 0; i < partitions; ++i) {
+        const auto& ref = t->partitions[static_cast<size_t>(i)];
+        if (auto r = _states[ref.shard]->coordinator().load(i, ref.log); !r)
+            return error::make(r.err().code, "loading {} partition {}: {}", name, i,
+                               r.err().message);
+    }
     return ok();
 }
 
@@ -83,7 +111,10 @@ void kafka_broker::start() {
         auto* state = s.get();
         asio::post(state->executor(),
                    [state, ms = _config.maintenance_interval_ms,
-                    idle = _config.connections_max_idle_ms] { state->start_upkeep(ms, idle); });
+                    idle = _config.connections_max_idle_ms] {
+                       state->start_upkeep(ms, idle);
+                       state->coordinator().start();
+                   });
     }
     asio::co_spawn(_shards.executor(0), accept_loop(), asio::detached);
 }
@@ -139,6 +170,7 @@ asio::awaitable<result<void>> kafka_broker::stop() {
     for (auto& s : _states) {
         auto* state = s.get();
         closes.push_back(runtime::invoke_on(state->executor(), [state]() -> std::optional<error> {
+            state->coordinator().stop();
             for (const auto& w : state->connections())
                 if (auto c = w.lock()) c->close("");
             state->stop_upkeep();

@@ -58,6 +58,9 @@ public:
     shard_state& state(unsigned shard) { return *_states[shard]; }
 
 private:
+    /// Creates __consumer_offsets if missing and gives every shard its group coordinator,
+    /// loaded from the offsets partitions that shard owns.
+    result<void> open_coordinators();
     boost::asio::awaitable<void> accept_loop();
     void adopt(unsigned shard, boost::asio::ip::tcp::socket::native_handle_type fd,
                boost::asio::ip::tcp::endpoint peer_endpoint);

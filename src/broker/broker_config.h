@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "group/group_config.h"
 #include "log/log_config.h"
 
 #include <cstdint>
@@ -56,6 +57,12 @@ struct broker_config {
     int32_t node_id = 0;
     /// Period of each shard's log upkeep (retention, rolls, checkpoints).
     int64_t maintenance_interval_ms = 1000;
+    /// Consumer groups: session limits, rebalance delay, offset retention (group.*,
+    /// offsets.retention.minutes, ...).
+    group::group_config groups;
+    /// offsets.topic.num.partitions: partitions of __consumer_offsets when it is created (the
+    /// groups spread over them, and so over the shards). Fixed once the topic exists.
+    int32_t offsets_topic_partitions = 16;
 };
 
 } // namespace spate::broker

@@ -1,5 +1,5 @@
 #include "broker/controller.h"
-
+#include "group/coordinator.h"
 #include "io/file.h"
 #include "model/topic_name.h"
 #include "runtime/invoke.h"
@@ -149,6 +149,10 @@ asio::awaitable<result<controller::topic_key>> controller::delete_topic(topic_ke
         co_return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist",
                               key.name);
     }
+    if (found->name == group::offsets_topic)
+        co_return error::make(errc::invalid_topic_exception,
+                              "topic '{}' is internal: it holds the consumer groups' offsets",
+                              found->name);
     // The entry keeps the partitions alive while their shards close them.
     std::shared_ptr<const topic_entry> t = _table->by_name.at(found->name);
     _deleting.insert(t->name);
@@ -180,6 +184,9 @@ result<void> controller::create_partitions(const std::string& name, int32_t tota
     auto* t = _store->find(name);
     if (!t || _deleting.contains(name))
         return error::make(errc::unknown_topic_or_partition, "topic '{}' does not exist", name);
+    if (name == group::offsets_topic)
+        return error::make(errc::invalid_partitions,
+                           "topic '{}' is internal: its partition count is fixed", name);
     auto current = static_cast<int32_t>(t->partitions.size());
     if (total == current)
         return error::make(errc::invalid_partitions, "Topic already has {} partition(s).", current);

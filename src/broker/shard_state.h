@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/topic_table.h"
+#include "group/coordinator.h"
 #include "runtime/event.h"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -15,7 +16,8 @@ namespace spate::broker {
 class connection;
 
 /// What one shard keeps for the broker: its copy of the topic table, the fetches waiting for
-/// data in the partitions it owns, and its upkeep timer. Owned by, and only touched on, its
+/// data in the partitions it owns, the group coordinator of the groups whose offsets
+/// partitions it owns, and its upkeep timer. Owned by, and only touched on, its
 /// shard's thread.
 class shard_state {
 public:
@@ -51,6 +53,10 @@ public:
     }
     const std::vector<std::weak_ptr<connection>>& connections() const { return _connections; }
 
+    /// The coordinator of the groups whose __consumer_offsets partitions this shard owns.
+    group::coordinator& coordinator() { return *_coordinator; }
+    void set_coordinator(std::unique_ptr<group::coordinator> c) { _coordinator = std::move(c); }
+
     /// Closes every partition this shard owns (on shutdown); returns the first failure.
     result<void> close_partitions();
 
@@ -63,6 +69,7 @@ private:
     std::shared_ptr<const topic_table> _topics = std::make_shared<topic_table>();
     std::unordered_map<const log::partition*, std::vector<waiter>> _waiters;
     std::vector<std::weak_ptr<connection>> _connections;
+    std::unique_ptr<group::coordinator> _coordinator;
     boost::asio::steady_timer _upkeep;
     int64_t _upkeep_interval_ms = 1000;
     int64_t _max_idle_ms = 0;

@@ -25,6 +25,26 @@ task<kafka::list_offsets_response_data> list_offsets(request_context&,
 task<kafka::find_coordinator_response_data> find_coordinator(request_context&,
                                                              kafka::find_coordinator_request_data);
 
+// Consumer groups: each request runs on the coordinator of its group (group/coordinator.h),
+// on the shard that owns the group's __consumer_offsets partition.
+task<kafka::join_group_response_data> join_group(request_context&, kafka::join_group_request_data);
+task<kafka::sync_group_response_data> sync_group(request_context&, kafka::sync_group_request_data);
+task<kafka::heartbeat_response_data> heartbeat(request_context&, kafka::heartbeat_request_data);
+task<kafka::leave_group_response_data> leave_group(request_context&,
+                                                   kafka::leave_group_request_data);
+task<kafka::offset_commit_response_data> offset_commit(request_context&,
+                                                       kafka::offset_commit_request_data);
+task<kafka::offset_fetch_response_data> offset_fetch(request_context&,
+                                                     kafka::offset_fetch_request_data);
+task<kafka::list_groups_response_data> list_groups(request_context&,
+                                                   kafka::list_groups_request_data);
+task<kafka::describe_groups_response_data> describe_groups(request_context&,
+                                                           kafka::describe_groups_request_data);
+task<kafka::delete_groups_response_data> delete_groups(request_context&,
+                                                       kafka::delete_groups_request_data);
+task<kafka::offset_delete_response_data> offset_delete(request_context&,
+                                                       kafka::offset_delete_request_data);
+
 // Admin APIs. Topic changes go through the controller (on its shard); per-partition work runs
 // on the partition's shard.
 task<kafka::create_topics_response_data> create_topics(request_context&,

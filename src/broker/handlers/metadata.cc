@@ -1,6 +1,7 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "broker/topic_ids.h"
+#include "group/coordinator.h"
 #include "model/topic_name.h"
 #include "runtime/invoke.h"
 
@@ -16,6 +17,7 @@ response_topic describe(const topic_entry& t, int32_t node_id) {
     response_topic out;
     out.name = t.name;
     out.topic_id = to_uuid(t.id);
+    out.is_internal = t.name == group::offsets_topic;
     for (size_t i = 0; i < t.partitions.size(); ++i) {
         kafka::metadata_response_data::metadata_response_partition p;
         p.partition_index = static_cast<int32_t>(i);

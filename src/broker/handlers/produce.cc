@@ -2,6 +2,7 @@
 #include "broker/handlers/handlers.h"
 #include "broker/handlers/partition_fanout.h"
 #include "broker/kafka_errors.h"
+#include "group/coordinator.h"
 #include "runtime/invoke.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -111,6 +112,12 @@ task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_
                                 failure(pd.index, error::make(errc::unknown_topic_or_partition,
                                                               "no partition {} in topic {}",
                                                               pd.index, td.name)));
+            else if (td.name == group::offsets_topic)
+                answers.add_now(topic, failure(pd.index, error::make(errc::invalid_topic_exception,
+                                                                     "topic '{}' is internal: "
+                                                                     "only the group coordinator "
+                                                                     "writes to it",
+                                                                     td.name)));
             else if (!pd.records || pd.records->empty())
                 answers.add_now(topic, failure(pd.index, error::make(errc::invalid_record,
                                                                      "produce request for {}-{} "
