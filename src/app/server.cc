@@ -1,6 +1,7 @@
 #include "app/server.h"
 
 #include "broker/broker.h"
+#include "group/coordinator.h"
 #include "runtime/shard_set.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -30,9 +31,11 @@ int run_server(const server_options& opts) {
         spdlog::critical("cannot start: {}", r.err().to_string());
         return 1;
     }
+    // Topics the users made: __consumer_offsets is the broker's own.
+    const auto& topics = kafka.ctl().topics()->by_name;
+    auto user_topics = topics.size() - topics.count(std::string(group::offsets_topic));
     std::printf("log ready in %s (%zu topics)\n",
-                std::filesystem::absolute(opts.broker.data_dir).c_str(),
-                kafka.ctl().topics()->by_name.size());
+                std::filesystem::absolute(opts.broker.data_dir).c_str(), user_topics);
     std::printf("kafka listening on %s\n", kafka.bound_address().to_string().c_str());
     std::fflush(stdout);
     spdlog::info("kafka: advertising {} to clients; {} shards",
