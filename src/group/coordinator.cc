@@ -25,7 +25,8 @@ coordinator::coordinator(boost::asio::any_io_executor ex, group_config config,
 coordinator::~coordinator() = default;
 
 void coordinator::start() {
-    _next_expiry_check = clock::now();
+    _next_expiry_check =
+        clock::now() + std::chrono::milliseconds(_config.offsets_retention_check_interval_ms);
     schedule_tick();
 }
 
