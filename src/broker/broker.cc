@@ -65,9 +65,8 @@ result<void> kafka_broker::open_coordinators() {
     const std::string name(group::offsets_topic);
     if (!_controller->topics()->find(name)) {
         // Offsets and memberships are kept until the coordinator deletes them, never by time.
-        log::config_overrides overrides{{"retention.ms", "-1"},
-                                        {"retention.bytes", "-1"},
-                                        {"segment.bytes", "104857600"}};
+        log::config_overrides overrides{
+            {"retention.ms", "-1"}, {"retention.bytes", "-1"}, {"segment.bytes", "104857600"}};
         if (auto r = _controller->create_topic(name, _config.offsets_topic_partitions, overrides);
             !r)
             return r;
@@ -109,12 +108,11 @@ shard_state& kafka_broker::local() {
 void kafka_broker::start() {
     for (auto& s : _states) {
         auto* state = s.get();
-        asio::post(state->executor(),
-                   [state, ms = _config.maintenance_interval_ms,
-                    idle = _config.connections_max_idle_ms] {
-                       state->start_upkeep(ms, idle);
-                       state->coordinator().start();
-                   });
+        asio::post(state->executor(), [state, ms = _config.maintenance_interval_ms,
+                                       idle = _config.connections_max_idle_ms] {
+            state->start_upkeep(ms, idle);
+            state->coordinator().start();
+        });
     }
     asio::co_spawn(_shards.executor(0), accept_loop(), asio::detached);
 }

@@ -111,17 +111,22 @@ asio::awaitable<result<frame>> dispatch(request_context& ctx, kafka::reader body
     case api_key::leave_group:
         co_return co_await serve<kafka::leave_group_request_data>(ctx, body, handlers::leave_group);
     case api_key::offset_commit:
-        co_return co_await serve<kafka::offset_commit_request_data>(ctx, body, handlers::offset_commit);
+        co_return co_await serve<kafka::offset_commit_request_data>(ctx, body,
+                                                                    handlers::offset_commit);
     case api_key::offset_fetch:
-        co_return co_await serve<kafka::offset_fetch_request_data>(ctx, body, handlers::offset_fetch);
+        co_return co_await serve<kafka::offset_fetch_request_data>(ctx, body,
+                                                                   handlers::offset_fetch);
     case api_key::list_groups:
         co_return co_await serve<kafka::list_groups_request_data>(ctx, body, handlers::list_groups);
     case api_key::describe_groups:
-        co_return co_await serve<kafka::describe_groups_request_data>(ctx, body, handlers::describe_groups);
+        co_return co_await serve<kafka::describe_groups_request_data>(ctx, body,
+                                                                      handlers::describe_groups);
     case api_key::delete_groups:
-        co_return co_await serve<kafka::delete_groups_request_data>(ctx, body, handlers::delete_groups);
+        co_return co_await serve<kafka::delete_groups_request_data>(ctx, body,
+                                                                    handlers::delete_groups);
     case api_key::offset_delete:
-        co_return co_await serve<kafka::offset_delete_request_data>(ctx, body, handlers::offset_delete);
+        co_return co_await serve<kafka::offset_delete_request_data>(ctx, body,
+                                                                    handlers::offset_delete);
     default: break;
     }
     co_return error::make(errc::invalid_request, "API key {} has no handler", ctx.api_key);

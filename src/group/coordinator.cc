@@ -12,7 +12,8 @@ constexpr auto tick_interval = std::chrono::milliseconds(100);
 
 int32_t offsets_partition_for(std::string_view group_id, int32_t partitions) {
     int32_t h = 0;
-    for (char c : group_id) h = static_cast<int32_t>(31u * static_cast<uint32_t>(h) + static_cast<uint8_t>(c));
+    for (char c : group_id)
+        h = static_cast<int32_t>(31u * static_cast<uint32_t>(h) + static_cast<uint8_t>(c));
     // Kafka's Utils.abs: the sign bit cleared (so that INT_MIN maps to 0).
     return (h & 0x7fffffff) % partitions;
 }
@@ -63,13 +64,14 @@ void coordinator::tick() {
     auto now = clock::now();
     std::vector<std::string> ids;
     ids.reserve(_groups.size());
-    for (const auto& [id, _] : _groups) ids.push_back(id);
+    for (const auto& [id, _] : _groups)
+        ids.push_back(id);
     for (const auto& id : ids) {
         group_data* g = find(id);
         if (!g) continue;
         // Ids handed out with MEMBER_ID_REQUIRED that never came back.
-        bool pending_expired = std::erase_if(g->pending_members,
-                                             [&](const auto& p) { return p.second <= now; }) > 0;
+        bool pending_expired =
+            std::erase_if(g->pending_members, [&](const auto& p) { return p.second <= now; }) > 0;
         // Sessions: a member waiting for a rebalance to finish is alive by definition.
         std::vector<std::string> expired;
         for (const auto& [mid, m] : g->members)
@@ -86,10 +88,12 @@ void coordinator::tick() {
         }
     }
     if (now >= _next_expiry_check) {
-        _next_expiry_check = now + std::chrono::milliseconds(_config.offsets_retention_check_interval_ms);
+        _next_expiry_check =
+            now + std::chrono::milliseconds(_config.offsets_retention_check_interval_ms);
         expire_offsets(wall_ms());
     }
-    for (const auto& [index, _] : _partitions) maybe_rewrite(index);
+    for (const auto& [index, _] : _partitions)
+        maybe_rewrite(index);
 }
 
 group_data* coordinator::find(const std::string& id) {

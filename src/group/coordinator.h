@@ -66,11 +66,12 @@ public:
     /// COORDINATOR_NOT_AVAILABLE.
     void stop();
 
-    boost::asio::awaitable<kafka::join_group_response_data>
-    join(kafka::join_group_request_data req, int16_t version, std::string client_id,
-         std::string client_host);
-    boost::asio::awaitable<kafka::sync_group_response_data>
-    sync(kafka::sync_group_request_data req, int16_t version);
+    boost::asio::awaitable<kafka::join_group_response_data> join(kafka::join_group_request_data req,
+                                                                 int16_t version,
+                                                                 std::string client_id,
+                                                                 std::string client_host);
+    boost::asio::awaitable<kafka::sync_group_response_data> sync(kafka::sync_group_request_data req,
+                                                                 int16_t version);
     kafka::heartbeat_response_data heartbeat(const kafka::heartbeat_request_data& req);
     kafka::leave_group_response_data leave(const kafka::leave_group_request_data& req,
                                            int16_t version);
@@ -78,10 +79,11 @@ public:
     commit(kafka::offset_commit_request_data req, int16_t version, partition_exists exists);
     /// The group's committed offsets: of `topics` (every partition asked for, -1 where none is
     /// committed), or all of them when `topics` is null. OffsetFetch v8's layout.
-    kafka::offset_fetch_response_data::offset_fetch_response_group fetch_offsets(
-        const std::string& group_id,
-        const std::optional<std::vector<kafka::offset_fetch_request_data::offset_fetch_request_topics>>&
-            topics) const;
+    kafka::offset_fetch_response_data::offset_fetch_response_group
+    fetch_offsets(const std::string& group_id,
+                  const std::optional<
+                      std::vector<kafka::offset_fetch_request_data::offset_fetch_request_topics>>&
+                      topics) const;
     std::vector<kafka::list_groups_response_data::listed_group>
     list(const std::vector<std::string>& states, const std::vector<std::string>& types) const;
     kafka::describe_groups_response_data::described_group describe(const std::string& group_id,

@@ -16,7 +16,8 @@ int16_t code(errc e) {
 
 int32_t max_rebalance_timeout(const group_data& g) {
     int32_t t = 0;
-    for (const auto& [_, m] : g.members) t = std::max(t, m.rebalance_timeout_ms);
+    for (const auto& [_, m] : g.members)
+        t = std::max(t, m.rebalance_timeout_ms);
     return t;
 }
 
@@ -85,7 +86,8 @@ void coordinator::prepare_rebalance(group_data& g, std::string_view reason) {
         // Members waiting for their assignment learn that it will not come.
         for (auto& [_, m] : g.members) {
             m.assignment.clear();
-            if (m.sync) std::exchange(m.sync, nullptr)->complete(sync_error(errc::rebalance_in_progress));
+            if (m.sync)
+                std::exchange(m.sync, nullptr)->complete(sync_error(errc::rebalance_in_progress));
         }
     }
     g.initial_delay = g.state == group_state::empty && _config.initial_rebalance_delay_ms > 0;
@@ -167,7 +169,8 @@ void coordinator::remove_member_and_rebalance(group_data& g, const std::string& 
 asio_awaitable<kafka::join_group_response_data>
 coordinator::join(kafka::join_group_request_data req, int16_t version, std::string client_id,
                   std::string client_host) {
-    if (req.group_id.empty()) co_return to_response(join_error(errc::invalid_group_id, req.member_id));
+    if (req.group_id.empty())
+        co_return to_response(join_error(errc::invalid_group_id, req.member_id));
     if (req.session_timeout_ms < _config.min_session_timeout_ms ||
         req.session_timeout_ms > _config.max_session_timeout_ms)
         co_return to_response(join_error(errc::invalid_session_timeout, req.member_id));
@@ -181,7 +184,8 @@ coordinator::join(kafka::join_group_request_data req, int16_t version, std::stri
     }
     group_data& g = *found;
     std::vector<std::pair<std::string, bytes>> protocols;
-    for (auto& p : req.protocols) protocols.emplace_back(std::move(p.name), std::move(p.metadata));
+    for (auto& p : req.protocols)
+        protocols.emplace_back(std::move(p.name), std::move(p.metadata));
     if (!g.supports(req.protocol_type, protocols)) {
         if (g.members.empty()) erase_group_if_unused(g.id);
         co_return to_response(join_error(errc::inconsistent_group_protocol, req.member_id));
@@ -235,8 +239,8 @@ coordinator::join(kafka::join_group_request_data req, int16_t version, std::stri
         if (g.state == group_state::preparing_rebalance) {
             if (g.initial_delay) {
                 // Each new member of a new group extends the wait, up to the rebalance timeout.
-                auto limit = g.rebalance_start +
-                             std::chrono::milliseconds(max_rebalance_timeout(g));
+                auto limit =
+                    g.rebalance_start + std::chrono::milliseconds(max_rebalance_timeout(g));
                 g.rebalance_deadline = std::min(
                     limit, now + std::chrono::milliseconds(_config.initial_rebalance_delay_ms));
             }
@@ -253,7 +257,9 @@ coordinator::join(kafka::join_group_request_data req, int16_t version, std::stri
         switch (g.state) {
         case group_state::preparing_rebalance:
             m.protocols = std::move(incoming.protocols);
-            if (m.join) std::exchange(m.join, nullptr)->complete(join_error(errc::rebalance_in_progress, m.id));
+            if (m.join)
+                std::exchange(m.join, nullptr)
+                    ->complete(join_error(errc::rebalance_in_progress, m.id));
             m.join = waiter;
             maybe_complete_join(g);
             break;
@@ -281,7 +287,8 @@ asio_awaitable<join_outcome> coordinator::static_rejoin(group_data& g, member in
     const std::string old_id = g.static_members.at(instance);
     member& old = g.members.at(old_id);
     // The old incarnation is fenced: whatever it waits for fails.
-    if (old.join) std::exchange(old.join, nullptr)->complete(join_error(errc::fenced_instance_id, old_id));
+    if (old.join)
+        std::exchange(old.join, nullptr)->complete(join_error(errc::fenced_instance_id, old_id));
     if (old.sync) std::exchange(old.sync, nullptr)->complete(sync_error(errc::fenced_instance_id));
     bool changed = old.protocols != incoming.protocols;
     bool was_leader = g.leader == old_id;
@@ -307,8 +314,8 @@ asio_awaitable<join_outcome> coordinator::static_rejoin(group_data& g, member in
         auto op = store_group(g);
         auto stored = co_await std::move(op);
         if (!stored) {
-            spdlog::warn("group '{}': could not store the new member id of {}: {}", g.id,
-                         instance, stored.err().message);
+            spdlog::warn("group '{}': could not store the new member id of {}: {}", g.id, instance,
+                         stored.err().message);
             co_return join_error(errc::unknown_server_error, new_id);
         }
         co_return outcome;
@@ -333,8 +340,9 @@ coordinator::sync(kafka::sync_group_request_data req, int16_t version) {
         return r;
     };
     group_data* found = find(req.group_id);
-    if (!found) co_return respond(sync_error(req.group_id.empty() ? errc::invalid_group_id
-                                                                 : errc::unknown_member_id));
+    if (!found)
+        co_return respond(
+            sync_error(req.group_id.empty() ? errc::invalid_group_id : errc::unknown_member_id));
     group_data& g = *found;
     if (g.fenced(req.group_instance_id, req.member_id))
         co_return respond(sync_error(errc::fenced_instance_id));
@@ -364,7 +372,8 @@ coordinator::sync(kafka::sync_group_request_data req, int16_t version) {
     if (m.sync) std::exchange(m.sync, nullptr)->complete(sync_error(errc::rebalance_in_progress));
     m.sync = waiter;
     if (req.member_id == g.leader) {
-        for (auto& [id, member] : g.members) member.assignment.clear();
+        for (auto& [id, member] : g.members)
+            member.assignment.clear();
         for (auto& a : req.assignments) {
             auto it = g.members.find(a.member_id);
             if (it != g.members.end()) it->second.assignment = std::move(a.assignment);
@@ -378,8 +387,8 @@ coordinator::sync(kafka::sync_group_request_data req, int16_t version) {
         if (now && now->generation == generation &&
             now->state == group_state::completing_rebalance) {
             if (!stored) {
-                spdlog::warn("group '{}': could not store generation {}: {}", group_id,
-                             generation, stored.err().message);
+                spdlog::warn("group '{}': could not store generation {}: {}", group_id, generation,
+                             stored.err().message);
                 for (auto& [_, member] : now->members)
                     if (member.sync)
                         std::exchange(member.sync, nullptr)
@@ -405,7 +414,8 @@ kafka::heartbeat_response_data coordinator::heartbeat(const kafka::heartbeat_req
         return r;
     };
     group_data* found = find(req.group_id);
-    if (!found) return fail(req.group_id.empty() ? errc::invalid_group_id : errc::unknown_member_id);
+    if (!found)
+        return fail(req.group_id.empty() ? errc::invalid_group_id : errc::unknown_member_id);
     group_data& g = *found;
     if (g.fenced(req.group_instance_id, req.member_id)) return fail(errc::fenced_instance_id);
     if (!g.has_member(req.member_id)) return fail(errc::unknown_member_id);
@@ -430,7 +440,8 @@ kafka::leave_group_response_data coordinator::leave(const kafka::leave_group_req
     }
     group_data* found = find(req.group_id);
     if (!found) {
-        r.error_code = code(req.group_id.empty() ? errc::invalid_group_id : errc::unknown_member_id);
+        r.error_code =
+            code(req.group_id.empty() ? errc::invalid_group_id : errc::unknown_member_id);
         return r;
     }
     group_data& g = *found;
@@ -450,7 +461,8 @@ kafka::leave_group_response_data coordinator::leave(const kafka::leave_group_req
             }
         } else if (!g.has_member(id)) {
             // A member that only got an id (MEMBER_ID_REQUIRED) may leave too.
-            mr.error_code = code(g.pending_members.erase(id) ? errc::none : errc::unknown_member_id);
+            mr.error_code =
+                code(g.pending_members.erase(id) ? errc::none : errc::unknown_member_id);
             if (mr.error_code == 0) maybe_complete_join(g);
             r.members.push_back(std::move(mr));
             continue;

@@ -107,7 +107,8 @@ coordinator::commit(kafka::offset_commit_request_data req, int16_t version,
     // rewrite of the partition that runs meanwhile keeps them.
     const std::string group_id = g.id;
     const int32_t index = g.offsets_partition;
-    for (auto& [key, c] : accepted) g.offsets[{key.topic, key.partition}] = std::move(c);
+    for (auto& [key, c] : accepted)
+        g.offsets[{key.topic, key.partition}] = std::move(c);
     auto op = store(index, std::move(records));
     auto stored = co_await std::move(op);
     if (!stored) {
@@ -168,12 +169,15 @@ coordinator::list(const std::vector<std::string>& states,
                   const std::vector<std::string>& types) const {
     std::vector<kafka::list_groups_response_data::listed_group> out;
     auto lower = [](std::string s) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         return s;
     };
     std::set<std::string> wanted_states, wanted_types;
-    for (const auto& s : states) wanted_states.insert(lower(s));
-    for (const auto& t : types) wanted_types.insert(lower(t));
+    for (const auto& s : states)
+        wanted_states.insert(lower(s));
+    for (const auto& t : types)
+        wanted_types.insert(lower(t));
     for (const auto& [id, g] : _groups) {
         std::string state(state_name(g->state));
         if (!wanted_states.empty() && !wanted_states.contains(lower(state))) continue;
@@ -297,7 +301,8 @@ coordinator::delete_offsets(kafka::offset_delete_request_data req) {
 void coordinator::expire_offsets(int64_t now_ms) {
     const int64_t retention = _config.offsets_retention_ms;
     std::vector<std::string> ids;
-    for (const auto& [id, _] : _groups) ids.push_back(id);
+    for (const auto& [id, _] : _groups)
+        ids.push_back(id);
     for (const auto& id : ids) {
         group_data& g = *find(id);
         // Kafka (KIP-211): a group's offsets expire once it has been empty for the retention
@@ -313,16 +318,17 @@ void coordinator::expire_offsets(int64_t now_ms) {
             if (c.expire_timestamp >= 0) {
                 expired = now_ms >= c.expire_timestamp;
             } else if (g.state == group_state::empty) {
-                int64_t since = g.protocol_type.empty() ? c.value.commit_timestamp
-                                                        : std::max(g.state_timestamp, c.value.commit_timestamp);
+                int64_t since = g.protocol_type.empty()
+                                    ? c.value.commit_timestamp
+                                    : std::max(g.state_timestamp, c.value.commit_timestamp);
                 expired = now_ms - since >= retention;
             } else if (subscribed && std::find(subscribed->begin(), subscribed->end(),
                                                it->first.first) == subscribed->end()) {
                 expired = now_ms - c.value.commit_timestamp >= retention;
             }
             if (expired) {
-                records.emplace_back(encode_key(offset_key{g.id, it->first.first, it->first.second}),
-                                     std::nullopt);
+                records.emplace_back(
+                    encode_key(offset_key{g.id, it->first.first, it->first.second}), std::nullopt);
                 it = g.offsets.erase(it);
             } else {
                 ++it;

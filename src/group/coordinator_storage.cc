@@ -91,8 +91,8 @@ void coordinator::apply(int32_t index, const record_key& key,
     }
     auto v = decode_group_value(*value);
     if (!v) {
-        spdlog::warn("offsets partition {}: skipping unreadable metadata of group '{}': {}",
-                     index, k.group, v.err().message);
+        spdlog::warn("offsets partition {}: skipping unreadable metadata of group '{}': {}", index,
+                     k.group, v.err().message);
         return;
     }
     group_data* g = find(k.group);
@@ -149,7 +149,8 @@ result<void> coordinator::load(int32_t index, std::shared_ptr<log::partition> p)
             std::vector<std::byte> decompressed;
             auto section = batch.subspan(model::batch_layout::header_size);
             if (header->codec() != model::compression::none) {
-                auto d = model::decompress(header->codec(), section, model::max_decompressed_batch_bytes);
+                auto d = model::decompress(header->codec(), section,
+                                           model::max_decompressed_batch_bytes);
                 if (!d) return std::move(d).err();
                 decompressed = std::move(*d);
                 section = decompressed;

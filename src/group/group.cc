@@ -100,8 +100,8 @@ void group_data::remove_member(const std::string& id) {
     }
     members.erase(it);
     std::erase(join_order, id);
-    if (leader == id) leader = join_order.empty() ? std::nullopt
-                                                  : std::optional<std::string>(join_order.front());
+    if (leader == id)
+        leader = join_order.empty() ? std::nullopt : std::optional<std::string>(join_order.front());
 }
 
 std::optional<std::vector<std::string>> group_data::subscribed_topics() const {

@@ -103,9 +103,9 @@ struct group_data {
     std::string protocol_type;
     std::optional<std::string> protocol;
     std::optional<std::string> leader;
-    std::map<std::string, member> members;                  ///< by member id
-    std::vector<std::string> join_order;                    ///< member ids, oldest first
-    std::map<std::string, std::string> static_members;      ///< instance id -> member id
+    std::map<std::string, member> members;                    ///< by member id
+    std::vector<std::string> join_order;                      ///< member ids, oldest first
+    std::map<std::string, std::string> static_members;        ///< instance id -> member id
     std::map<std::string, clock::time_point> pending_members; ///< MEMBER_ID_REQUIRED handed out
     clock::time_point rebalance_start;
     clock::time_point rebalance_deadline;
@@ -114,8 +114,7 @@ struct group_data {
 
     bool has_member(const std::string& id) const { return members.contains(id); }
     /// A static member whose instance id now belongs to another member id.
-    bool fenced(const std::optional<std::string>& instance_id,
-                const std::string& member_id) const;
+    bool fenced(const std::optional<std::string>& instance_id, const std::string& member_id) const;
     /// Every member has a join waiting and no MEMBER_ID_REQUIRED member is outstanding.
     bool all_joined() const;
     /// The protocol supported by every member that most members prefer (Kafka's vote).

@@ -27,8 +27,9 @@ template <typename F>
 auto on_coordinator(request_context& ctx, const std::string& group_id, F f) {
     unsigned shard = coordinator_shard(ctx, group_id);
     auto* coordinator = &ctx.broker.state(shard).coordinator();
-    return runtime::invoke_on(ctx.broker.executor(shard),
-                              [coordinator, f = std::move(f)]() mutable { return f(*coordinator); });
+    return runtime::invoke_on(
+        ctx.broker.executor(shard),
+        [coordinator, f = std::move(f)]() mutable { return f(*coordinator); });
 }
 
 /// Kafka's client host form: "/" and the client's IP address.

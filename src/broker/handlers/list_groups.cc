@@ -22,7 +22,8 @@ task<kafka::list_groups_response_data> list_groups(request_context& ctx,
     auto results = co_await std::move(all);
     kafka::list_groups_response_data response;
     for (auto& r : results)
-        for (auto& g : r) response.groups.push_back(std::move(g));
+        for (auto& g : r)
+            response.groups.push_back(std::move(g));
     co_return response;
 }
 

@@ -5,8 +5,8 @@ namespace spate::broker::handlers {
 
 namespace {
 
-using topics_request = std::optional<
-    std::vector<kafka::offset_fetch_request_data::offset_fetch_request_topics>>;
+using topics_request =
+    std::optional<std::vector<kafka::offset_fetch_request_data::offset_fetch_request_topics>>;
 using group_result = kafka::offset_fetch_response_data::offset_fetch_response_group;
 
 task<group_result> fetch_group(request_context& ctx, std::string group_id, topics_request topics) {
@@ -27,7 +27,8 @@ task<kafka::offset_fetch_response_data> offset_fetch(request_context& ctx,
             topics_request topics;
             if (g.topics) {
                 topics.emplace();
-                for (auto& t : *g.topics) topics->push_back(std::move(t));
+                for (auto& t : *g.topics)
+                    topics->push_back(std::move(t));
             }
             auto op = fetch_group(ctx, g.group_id, std::move(topics));
             response.groups.push_back(co_await std::move(op));

@@ -109,9 +109,8 @@ public:
         p.committed_offset = offset;
         t.partitions.push_back(p);
         r.topics.push_back(t);
-        auto response = run(coord->commit(std::move(r), 8, [](const std::string& name, int32_t) {
-            return name == "t";
-        }));
+        auto response = run(coord->commit(
+            std::move(r), 8, [](const std::string& name, int32_t) { return name == "t"; }));
         return response.topics.at(0).partitions.at(0).error_code;
     }
     int64_t committed(const std::string& group = "g") {
@@ -263,7 +262,8 @@ TEST_F(coordinator_test, DeleteGroupsAndOffsetDelete) {
 TEST_F(coordinator_test, APartitionOfDeadRecordsIsRewritten) {
     config.offsets_rewrite_min_records = 200;
     start();
-    for (int i = 0; i < 500; ++i) ASSERT_EQ(commit("", -1, i), 0);
+    for (int i = 0; i < 500; ++i)
+        ASSERT_EQ(commit("", -1, i), 0);
     run_for(300ms);
     // The log no longer holds every commit: what is left starts at a rewritten live record.
     EXPECT_GE(partition->log_end_offset().value(), 500);
