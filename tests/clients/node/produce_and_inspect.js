@@ -1,7 +1,7 @@
 // Drives spate with kafkajs, for tests/system/test_kafka_clients.py: produces messages with keys
 // and headers (acks -1), then reads the topic's metadata and offsets with the admin client. It
 // prints one JSON object on stdout with what the producer and the admin client were told; the
-// test consumes the topic with kcat (kafkajs's consumer needs consumer groups) and compares.
+// test consumes the topic with kcat and compares (consume_in_group.js is the kafkajs consumer).
 //
 //   node produce_and_inspect.js BROKER TOPIC COUNT [BATCH]
 //
