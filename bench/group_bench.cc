@@ -72,8 +72,8 @@ struct options {
     std::string brokers = "127.0.0.1:9092";
     std::string topic;
     std::string group = "group-bench";
-    int consumers = 10;  // rebalance and commit
-    int producers = 1;   // produce
+    int consumers = 10; // rebalance and commit
+    int producers = 1;  // produce
     bool separate_groups = false;
     int heartbeat_ms = 100;
     int session_ms = 6000;
@@ -176,8 +176,8 @@ public:
         if (_pid <= 0) return;
         out["server"] = {
             {"pid", _pid},
-            {"peak_rss_mib", std::round(static_cast<double>(status_kib(_pid, "VmHWM")) / 102.4) /
-                                 10},
+            {"peak_rss_mib",
+             std::round(static_cast<double>(status_kib(_pid, "VmHWM")) / 102.4) / 10},
             {"peak_rss_since", _hwm_reset ? "run start" : "server start (clear_refs failed)"},
             {"cpu_seconds", std::round(_cpu * 100) / 100},
             {"cpu_cores_busy", _wall > 0 ? std::round(_cpu / _wall * 100) / 100 : 0.0}};
@@ -292,8 +292,8 @@ int topic_partitions(const options& opt) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    throw bench_error(fmt::format("metadata for topic {}: {} after {} s", opt.topic, last,
-                                  opt.timeout));
+    throw bench_error(
+        fmt::format("metadata for topic {}: {} after {} s", opt.topic, last, opt.timeout));
 }
 
 rd_kafka_conf_t* consumer_conf(const options& opt, const std::string& group,
@@ -338,9 +338,8 @@ public:
         std::unique_lock lock(_mu);
         auto deadline = since + std::chrono::duration_cast<bench_clock::duration>(
                                     std::chrono::duration<double>(timeout));
-        bool ok = _cv.wait_until(lock, deadline, [&] {
-            return _stable && _stable_live == live && _stable_at >= since;
-        });
+        bool ok = _cv.wait_until(
+            lock, deadline, [&] { return _stable && _stable_live == live && _stable_at >= since; });
         if (!ok)
             throw bench_error(fmt::format("no stable assignment of {} partitions to {} consumers "
                                           "within {} s; now: {}",
@@ -367,8 +366,10 @@ private:
                 stable = false;
             }
             for (int32_t p : _held[i]) {
-                if (p < 0 || p >= _partitions) stable = false;
-                else ++owners[static_cast<size_t>(p)];
+                if (p < 0 || p >= _partitions)
+                    stable = false;
+                else
+                    ++owners[static_cast<size_t>(p)];
             }
         }
         for (int n : owners)
@@ -411,8 +412,7 @@ public:
         _rk = make_client(RD_KAFKA_CONSUMER, conf);
         rd_kafka_poll_set_consumer(_rk.get());
         _topics.reset(rd_kafka_topic_partition_list_new(1));
-        rd_kafka_topic_partition_list_add(_topics.get(), opt.topic.c_str(),
-                                          RD_KAFKA_PARTITION_UA);
+        rd_kafka_topic_partition_list_add(_topics.get(), opt.topic.c_str(), RD_KAFKA_PARTITION_UA);
     }
 
     ~member() {
@@ -493,7 +493,9 @@ json run_rebalance(const options& opt) {
                                       opt.topic, partitions, n));
     assignment_tracker tracker(n, partitions);
     std::vector<std::unique_ptr<member>> members;
-    auto fresh = [&](int i) { members[static_cast<size_t>(i)] = std::make_unique<member>(opt, i, tracker); };
+    auto fresh = [&](int i) {
+        members[static_cast<size_t>(i)] = std::make_unique<member>(opt, i, tracker);
+    };
     members.resize(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i)
         fresh(i);
@@ -595,7 +597,8 @@ void run_window(const options& opt, std::vector<Op>& ops, json& out) {
                 }
                 if (a >= measure_from && b <= measure_to) {
                     ++r.ops;
-                    r.latency_us.push_back(std::chrono::duration<double, std::micro>(b - a).count());
+                    r.latency_us.push_back(
+                        std::chrono::duration<double, std::micro>(b - a).count());
                 }
             }
         });
@@ -770,7 +773,8 @@ json run_commit_shared(const options& opt) {
     for (auto& m : members)
         late += m->rebalances_after_start();
     if (late > 0)
-        throw bench_error(fmt::format("{} rebalance callback(s) during the measured commits", late));
+        throw bench_error(
+            fmt::format("{} rebalance callback(s) during the measured commits", late));
     members.clear();
     return out;
 }
@@ -915,8 +919,7 @@ int main(int argc, char** argv) {
             ->capture_default_str();
         c->add_option("--heartbeat-ms", opt.heartbeat_ms, "heartbeat.interval.ms")
             ->capture_default_str();
-        c->add_option("--session-ms", opt.session_ms, "session.timeout.ms")
-            ->capture_default_str();
+        c->add_option("--session-ms", opt.session_ms, "session.timeout.ms")->capture_default_str();
         c->add_option("--max-poll-ms", opt.max_poll_ms,
                       "max.poll.interval.ms (the rebalance timeout)")
             ->capture_default_str();

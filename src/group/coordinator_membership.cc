@@ -206,7 +206,8 @@ coordinator::join(kafka::join_group_request_data req, int16_t version, std::stri
     if (req.member_id.empty()) {
         if (req.group_instance_id && g.static_members.contains(*req.group_instance_id)) {
             auto op = static_rejoin(g, std::move(incoming), version);
-            co_return to_response(co_await std::move(op));
+            auto outcome = co_await std::move(op);
+            co_return to_response(std::move(outcome));
         }
         if (static_cast<int64_t>(g.members.size() + g.pending_members.size()) >= _config.max_size)
             co_return to_response(join_error(errc::group_max_size_reached));

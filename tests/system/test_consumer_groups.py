@@ -16,7 +16,6 @@ Run the tests by hand:
     SPATE_BIN=build/src/app/spate /usr/bin/python3 -m unittest -v test_consumer_groups.py
 """
 
-import os
 import signal
 import socket
 import struct

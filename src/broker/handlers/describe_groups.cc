@@ -10,7 +10,8 @@ describe_groups(request_context& ctx, kafka::describe_groups_request_data req) {
         auto op = on_coordinator(ctx, id, [id, version = ctx.version](group::coordinator& c) {
             return c.describe(id, version);
         });
-        response.groups.push_back(co_await std::move(op));
+        auto described = co_await std::move(op);
+        response.groups.push_back(std::move(described));
     }
     co_return response;
 }

@@ -31,7 +31,8 @@ task<kafka::offset_fetch_response_data> offset_fetch(request_context& ctx,
                     topics->push_back(std::move(t));
             }
             auto op = fetch_group(ctx, g.group_id, std::move(topics));
-            response.groups.push_back(co_await std::move(op));
+            auto fetched = co_await std::move(op);
+            response.groups.push_back(std::move(fetched));
         }
         co_return response;
     }
