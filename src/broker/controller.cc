@@ -176,6 +176,11 @@ asio::awaitable<result<controller::topic_key>> controller::delete_topic(topic_ke
         co_return std::move(r).err();
     }
     publish();
+    // Like Kafka's coordinator, forget the offsets committed on the deleted partitions, so that
+    // a topic created later under the same name starts from nothing.
+    for (auto* s : _states)
+        boost::asio::post(s->executor(),
+                          [s, name = t->name] { s->coordinator().forget_topic(name); });
     co_return topic_key{t->name, t->id};
 }
 

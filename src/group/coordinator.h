@@ -93,6 +93,10 @@ public:
     boost::asio::awaitable<kafka::offset_delete_response_data>
     delete_offsets(kafka::offset_delete_request_data req);
 
+    /// Deletes every offset committed on `topic` (which was deleted), durably, in the
+    /// background.
+    void forget_topic(const std::string& topic);
+
     /// Every committed offset of the groups here (for consumer lag).
     std::vector<committed_entry> committed() const;
     size_t group_count() const { return _groups.size(); }
@@ -119,7 +123,9 @@ private:
     /// Appends `records` to offsets-topic partition `index` and waits until they are durable
     /// (under the log's flush policy).
     boost::asio::awaitable<result<void>> store(int32_t index, std::vector<record> records);
-    /// Stores the group's membership (a tombstone if the group is gone), in the background.
+    /// store() in the background; a failure is logged, naming `what` was being stored.
+    void store_later(int32_t index, std::vector<record> records, std::string what);
+    /// Stores the group's membership, in the background.
     void store_group_later(const group_data& g);
     boost::asio::awaitable<result<void>> store_group(const group_data& g);
     void apply(int32_t index, const record_key& key, std::optional<std::span<const std::byte>> v,

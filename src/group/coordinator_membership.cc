@@ -307,16 +307,21 @@ asio_awaitable<join_outcome> coordinator::static_rejoin(group_data& g, member in
     member& m = it->second;
     spdlog::info("group '{}': static member {} rejoins as {}", g.id, instance, new_id);
 
-    if (g.state == group_state::stable && !changed && (!was_leader || version >= 9)) {
+    if (g.state == group_state::stable && !changed) {
         // KIP-345: a static member that comes back unchanged gets its old assignment without a
-        // rebalance. A leader (v9+) is told to skip the assignment.
-        auto outcome = current_join_outcome(g, new_id, was_leader);
-        outcome.skip_assignment = was_leader;
+        // rebalance. As Kafka does, the response names the old leader id, so that a returning
+        // leader does not take itself for the leader and compute a new assignment that a
+        // stable group would not hand out; from v9 it is also told to skip the assignment.
+        const bool skip = was_leader && version >= 9;
+        auto outcome = current_join_outcome(g, new_id, skip);
+        outcome.leader = was_leader ? old_id : g.leader.value_or("");
+        outcome.skip_assignment = skip;
+        const std::string group_id = g.id;
         auto op = store_group(g);
         auto stored = co_await std::move(op);
         if (!stored) {
-            spdlog::warn("group '{}': could not store the new member id of {}: {}", g.id, instance,
-                         stored.err().message);
+            spdlog::warn("group '{}': could not store the new member id of {}: {}", group_id,
+                         instance, stored.err().message);
             co_return join_error(errc::unknown_server_error, new_id);
         }
         co_return outcome;

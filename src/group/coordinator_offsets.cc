@@ -3,11 +3,10 @@
 
 #include "group/coordinator.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace spate::group {
@@ -343,14 +342,23 @@ void coordinator::expire_offsets(int64_t now_ms) {
             records.emplace_back(encode_key(group_key{id}), std::nullopt);
             erase_group(id);
         }
-        boost::asio::co_spawn(
-            _executor,
-            [this, index, records = std::move(records)]() mutable -> asio_awaitable<void> {
-                auto op = store(index, std::move(records));
-                auto r = co_await std::move(op);
-                if (!r) spdlog::warn("expiring offsets failed: {}", r.err().message);
-            },
-            boost::asio::detached);
+        store_later(index, std::move(records), "expiring offsets");
+    }
+}
+
+void coordinator::forget_topic(const std::string& topic) {
+    std::map<int32_t, std::vector<record>> tombstones;
+    for (auto& [id, g] : _groups)
+        for (auto it = g->offsets.lower_bound({topic, std::numeric_limits<int32_t>::min()});
+             it != g->offsets.end() && it->first.first == topic;) {
+            tombstones[g->offsets_partition].emplace_back(
+                encode_key(offset_key{id, topic, it->first.second}), std::nullopt);
+            it = g->offsets.erase(it);
+        }
+    for (auto& [index, records] : tombstones) {
+        spdlog::info("offsets partition {}: {} offsets of deleted topic '{}' removed", index,
+                     records.size(), topic);
+        store_later(index, std::move(records), "removing the offsets of a deleted topic");
     }
 }
 

@@ -50,18 +50,23 @@ asio_awaitable<result<void>> coordinator::store_group(const group_data& g) {
     return store(g.offsets_partition, std::move(records));
 }
 
+void coordinator::store_later(int32_t index, std::vector<record> records, std::string what) {
+    boost::asio::co_spawn(
+        _executor,
+        [this, index, records = std::move(records),
+         what = std::move(what)]() mutable -> asio_awaitable<void> {
+            auto op = store(index, std::move(records));
+            auto r = co_await std::move(op);
+            if (!r)
+                spdlog::warn("offsets partition {}: {} failed: {}", index, what, r.err().message);
+        },
+        boost::asio::detached);
+}
+
 void coordinator::store_group_later(const group_data& g) {
     std::vector<record> records;
     records.emplace_back(encode_key(group_key{g.id}), encode_value(g.to_value()));
-    boost::asio::co_spawn(
-        _executor,
-        [this, index = g.offsets_partition, id = g.id,
-         records = std::move(records)]() mutable -> asio_awaitable<void> {
-            auto op = store(index, std::move(records));
-            auto r = co_await std::move(op);
-            if (!r) spdlog::warn("group '{}': storing it failed: {}", id, r.err().message);
-        },
-        boost::asio::detached);
+    store_later(g.offsets_partition, std::move(records), fmt::format("storing group '{}'", g.id));
 }
 
 void coordinator::apply(int32_t index, const record_key& key,

@@ -2,6 +2,7 @@
 #include "broker/handlers/handlers.h"
 #include "broker/handlers/partition_fanout.h"
 #include "broker/kafka_errors.h"
+#include "group/coordinator.h"
 #include "runtime/invoke.h"
 
 namespace spate::broker::handlers {
@@ -56,7 +57,13 @@ task<kafka::delete_records_response_data> delete_records(request_context& ctx,
         response.topics.push_back(std::move(tr));
         auto topic = response.topics.size() - 1;
         for (const auto& p : t.partitions) {
-            if (const auto* ref = table->find(t.name, p.partition_index))
+            if (t.name == group::offsets_topic)
+                answers.add_now(topic, failure(p.partition_index,
+                                               error::make(errc::invalid_topic_exception,
+                                                           "Cannot delete records of internal "
+                                                           "topic {}",
+                                                           t.name)));
+            else if (const auto* ref = table->find(t.name, p.partition_index))
                 answers.add(topic, delete_on_owner(ctx.broker, *ref, p.partition_index, p.offset));
             else
                 answers.add_now(
