@@ -43,6 +43,7 @@ constexpr std::array apis{
                    codec_max(api_key::incremental_alter_configs)},
     advertised_api{key(api_key::describe_cluster), 0, codec_max(api_key::describe_cluster)},
     advertised_api{key(api_key::find_coordinator), 0, codec_max(api_key::find_coordinator)},
+    advertised_api{key(api_key::init_producer_id), 0, codec_max(api_key::init_producer_id)},
 };
 
 } // namespace
