@@ -317,10 +317,10 @@ def parse_init_producer_id_v0(body):
     return out
 
 
-def init_producer_id(port, transactional_id=None):
+def init_producer_id(port, transactional_id=None, transaction_timeout_ms=60000):
     """InitProducerId v0: (error_code, producer_id, producer_epoch)."""
     with connect(port) as s:
-        s.sendall(init_producer_id_v0_request(3, transactional_id))
+        s.sendall(init_producer_id_v0_request(3, transactional_id, transaction_timeout_ms))
         _, body = read_response(s)
     return parse_init_producer_id_v0(body)
 

@@ -61,8 +61,11 @@ class wire_test(server_test_case):
         first = [kafka_wire.init_producer_id(server.port) for _ in range(3)]
         for err, pid, epoch in first:
             self.assertEqual((err, epoch), (0, 0))
+        # The transaction timeout means nothing without a transactional id.
+        first.append(kafka_wire.init_producer_id(server.port, transaction_timeout_ms=-1))
+        self.assertEqual((first[-1][0], first[-1][2]), (0, 0))
         ids = [pid for _, pid, _ in first]
-        self.assertEqual(len(set(ids)), 3, ids)
+        self.assertEqual(len(set(ids)), 4, ids)
         # Transactions are refused, as Produce refuses transactional requests.
         err, pid, _ = kafka_wire.init_producer_id(server.port, "tx-1")
         self.assertEqual((err, pid),
