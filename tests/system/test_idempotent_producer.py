@@ -12,6 +12,7 @@ order. The same proxy with idempotence off shows the duplicates those retries ca
 Run by hand:
     ctest --test-dir build -R system.idempotent_producer --output-on-failure
     SPATE_BIN=build/src/app/spate /usr/bin/python3 tests/system/test_idempotent_producer.py
+(IDEM_DEBUG=1 prints how many Produce answers the proxy saw and how many it dropped.)
 """
 
 import os
