@@ -6,6 +6,8 @@
 //            compression, a large producer queue). Reports msgs/s, MB/s (values only) and the
 //            delivery-report latency of every 8th message: enqueue -> acknowledgement, so with
 //            the whole run enqueued at once it is mostly time spent queued in the client.
+//            --idempotent turns enable.idempotence on (acks all): the client takes a producer id
+//            with InitProducerId and numbers each partition's batches, which the broker checks.
 //   consume  N messages from the start of every partition of a topic (manual assignment with
 //            assign(), no group membership, no commits). Reports msgs/s and MB/s.
 //   latency  messages produced at a fixed rate (default 10,000/s) while a consumer in the same
@@ -65,7 +67,8 @@ struct options {
     uint64_t messages = 1'000'000;
     size_t size = 100;
     std::string acks = "1";
-    int linger_ms = -1; // -1: 5 for produce, 0 for latency
+    bool idempotent = false; // enable.idempotence (produce only)
+    int linger_ms = -1;      // -1: 5 for produce, 0 for latency
     int batch_bytes = 1'000'000;
     double rate = 10'000;
     double seconds = 10;
@@ -497,9 +500,15 @@ producer make_producer(const options& opt, delivery_state* st, int linger_ms) {
     set(conf, "compression.codec", "none");
     set(conf, "queue.buffering.max.messages", "2000000");
     set(conf, "queue.buffering.max.kbytes", std::to_string(2 * 1024 * 1024)); // 2 GiB
-    set(conf, "enable.idempotence", "false");
-    // No retries: a failed request shows up as a delivery error instead of being hidden.
-    set(conf, "message.send.max.retries", "0");
+    if (opt.idempotent) {
+        // librdkafka requires acks=all and retries for idempotence; a retry of a batch already
+        // written is answered as a duplicate, so nothing is hidden or written twice.
+        set(conf, "enable.idempotence", "true");
+    } else {
+        set(conf, "enable.idempotence", "false");
+        // No retries: a failed request shows up as a delivery error instead of being hidden.
+        set(conf, "message.send.max.retries", "0");
+    }
     set(conf, "message.timeout.ms", std::to_string(static_cast<int>(opt.timeout * 1000) + 5000));
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_opaque(conf, st);
@@ -604,6 +613,7 @@ json run_produce(const options& opt) {
     json out;
     out["partitions"] = p.partitions;
     out["acks"] = opt.acks;
+    out["idempotent"] = opt.idempotent;
     out["linger_ms"] = opt.linger_ms < 0 ? 5 : opt.linger_ms;
     out["batch_size"] = opt.batch_bytes;
     out["seconds"] = std::round(wall * 1000) / 1000;
@@ -851,11 +861,12 @@ std::string human_line(const json& r) {
     if (mode == "produce") {
         const auto& d = r["delivery_latency_us"];
         s = fmt::format(
-            "produce {} x {} B acks={} to {} partitions: {:.0f} msgs/s, {:.1f} MB/s "
+            "produce {} x {} B acks={}{} to {} partitions: {:.0f} msgs/s, {:.1f} MB/s "
             "in {:.2f} s; delivery latency p50 {} us, p99 {} us, p99.9 {} us",
             r["messages"].get<uint64_t>(), r["size"].get<size_t>(), r["acks"].get<std::string>(),
-            r["partitions"].get<int>(), r["msgs_per_s"].get<double>(), r["mb_per_s"].get<double>(),
-            r["seconds"].get<double>(), d["p50"].dump(), d["p99"].dump(), d["p999"].dump());
+            r.value("idempotent", false) ? " idempotent" : "", r["partitions"].get<int>(),
+            r["msgs_per_s"].get<double>(), r["mb_per_s"].get<double>(), r["seconds"].get<double>(),
+            d["p50"].dump(), d["p99"].dump(), d["p999"].dump());
     } else if (mode == "consume") {
         s = fmt::format("consume {} x {} B from {} partitions: {:.0f} msgs/s, {:.1f} MB/s in "
                         "{:.2f} s",
@@ -906,6 +917,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     produce->add_option("--linger-ms", opt.linger_ms, "linger.ms (default 5)");
     produce->add_option("--batch-size", opt.batch_bytes, "batch.size")->capture_default_str();
+    produce->add_flag("--idempotent", opt.idempotent,
+                      "enable.idempotence=true (producer id, sequences; implies --acks all)");
 
     auto* consume = app.add_subcommand("consume", "read N messages from the start");
     common(consume);
@@ -926,7 +939,7 @@ int main(int argc, char** argv) {
     latency->add_option("--linger-ms", opt.linger_ms, "linger.ms (default 0)");
     CLI11_PARSE(app, argc, argv);
     opt.mode = app.get_subcommands().front()->get_name();
-    if (opt.acks == "-1") opt.acks = "all";
+    if (opt.acks == "-1" || opt.idempotent) opt.acks = "all";
 
     json result;
     try {

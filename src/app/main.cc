@@ -155,6 +155,13 @@ int main(int argc, char** argv) {
                    "always: acknowledge after fsync (group commit); interval; never");
     add_log_option(*server, opts.broker.log_defaults, "--log-flush-interval-ms", "flush.ms",
                    "Sync period under the interval policy");
+    server
+        ->add_option("--producer-id-expiration-ms",
+                     opts.broker.log_defaults.producer_id_expiration_ms,
+                     "Forget an idempotent producer's state in a partition after this long "
+                     "without appends (producer.id.expiration.ms)")
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 50))
+        ->capture_default_str();
     server->add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
         ->capture_default_str();

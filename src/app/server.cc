@@ -5,6 +5,7 @@
 #include "runtime/shard_set.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -45,6 +46,10 @@ int run_server(const server_options& opts) {
     shards.start();
 
     int exit_code = 0;
+    // Once the signal is handled the loop has nothing left of its own to wait for while the
+    // broker stops on the shards: without this it would return at once and stop the shards
+    // before every partition was closed.
+    auto keep_running = asio::make_work_guard(main_loop);
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         spdlog::info("received signal {}, shutting down", sig);

@@ -53,6 +53,7 @@ constexpr std::array apis{
     advertised_api{key(api_key::list_groups), 0, codec_max(api_key::list_groups)},
     advertised_api{key(api_key::delete_groups), 0, codec_max(api_key::delete_groups)},
     advertised_api{key(api_key::offset_delete), 0, codec_max(api_key::offset_delete)},
+    advertised_api{key(api_key::init_producer_id), 0, codec_max(api_key::init_producer_id)},
 };
 
 } // namespace

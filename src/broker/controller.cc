@@ -47,6 +47,37 @@ result<std::string> load_cluster_id(const std::filesystem::path& data_dir) {
     return j["cluster_id"].get<std::string>();
 }
 
+constexpr const char* producer_ids_file = "producer_ids.json";
+
+/// Where the next block of producer ids starts: every id below it may have been handed out.
+result<int64_t> load_producer_id_block(const std::filesystem::path& data_dir) {
+    auto path = data_dir / producer_ids_file;
+    auto raw = io::read_file(path);
+    if (!raw) {
+        if (raw.err().code == errc::not_found) return int64_t{0};
+        return std::move(raw).err();
+    }
+    try {
+        auto j = nlohmann::json::parse(
+            std::string(reinterpret_cast<const char*>(raw->data()), raw->size()));
+        auto next = j.at("next_block").get<int64_t>();
+        if (next < 0) throw std::out_of_range("negative next_block");
+        return next;
+    } catch (const std::exception& e) {
+        return error::make(errc::kafka_storage_error, "{}: cannot read the producer id block: {}",
+                           path.string(), e.what());
+    }
+}
+
+result<void> save_producer_id_block(const std::filesystem::path& data_dir, int64_t next) {
+    nlohmann::json j;
+    j["next_block"] = next;
+    auto text = j.dump(2) + "\n";
+    return io::write_file_atomically(
+        data_dir / producer_ids_file,
+        {reinterpret_cast<const std::byte*>(text.data()), text.size()});
+}
+
 } // namespace
 
 result<std::unique_ptr<controller>> controller::open(const broker_config& config,
@@ -70,6 +101,10 @@ result<std::unique_ptr<controller>> controller::open(const broker_config& config
     auto id = load_cluster_id(config.data_dir);
     if (!id) return std::move(id).err();
     c->_cluster_id = std::move(id).value();
+    auto block = load_producer_id_block(config.data_dir);
+    if (!block) return std::move(block).err();
+    c->_data_dir = config.data_dir;
+    c->_next_producer_id = c->_producer_id_limit = *block;
     c->publish();
     return c;
 }
@@ -223,6 +258,18 @@ result<void> controller::set_topic_config(const std::string& name,
     if (auto r = _store->set_topic_config(name, overrides); !r) return r;
     publish();
     return ok();
+}
+
+result<int64_t> controller::allocate_producer_id() {
+    if (_next_producer_id == _producer_id_limit) {
+        int64_t limit = _producer_id_limit + producer_id_block;
+        if (auto r = save_producer_id_block(_data_dir, limit); !r)
+            return error::make(errc::kafka_storage_error,
+                               "cannot reserve producer ids {} to {}: {}", _producer_id_limit,
+                               limit - 1, r.err().message);
+        _producer_id_limit = limit;
+    }
+    return _next_producer_id++;
 }
 
 } // namespace spate::broker

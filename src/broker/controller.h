@@ -67,6 +67,14 @@ public:
     result<void> set_topic_config(const std::string& name, const log::config_overrides& overrides,
                                   bool validate_only);
 
+    /// A producer id no producer was given before, in this run or an earlier one on the same
+    /// data directory (InitProducerId). Ids are reserved in blocks of producer_id_block, saved
+    /// in the file producer_ids.json of the data directory before any id of a block is handed
+    /// out, so only one call in a block writes (and syncs) a file. KAFKA_STORAGE_ERROR if the
+    /// reservation cannot be saved.
+    result<int64_t> allocate_producer_id();
+    static constexpr int64_t producer_id_block = 1000;
+
     /// Closes the store; each shard must have closed its partitions first.
     result<void> close() { return _store->close(); }
 
@@ -79,6 +87,10 @@ private:
     std::vector<shard_state*> _states;
     std::shared_ptr<const topic_table> _table;
     std::string _cluster_id;
+    std::filesystem::path _data_dir;
+    /// The next producer id to hand out, and the end of the reserved block it belongs to.
+    int64_t _next_producer_id = 0;
+    int64_t _producer_id_limit = 0;
     uint64_t _version = 0;
     /// Topics whose deletion has started: their partitions are being closed.
     std::set<std::string> _deleting;

@@ -99,6 +99,9 @@ asio::awaitable<result<frame>> dispatch(request_context& ctx, kafka::reader body
     case api_key::find_coordinator:
         co_return co_await serve<kafka::find_coordinator_request_data>(ctx, body,
                                                                        handlers::find_coordinator);
+    case api_key::init_producer_id:
+        co_return co_await serve<kafka::init_producer_id_request_data>(ctx, body,
+                                                                       handlers::init_producer_id);
     case api_key::offset_for_leader_epoch:
         co_return co_await serve<kafka::offset_for_leader_epoch_request_data>(
             ctx, body, handlers::offset_for_leader_epoch);

@@ -41,6 +41,9 @@ struct log_config {
     int64_t flush_interval_ms = 1000;              // flush.ms under interval policy
     std::string cleanup_policy = "delete";         // cleanup.policy
     timestamp_type message_timestamp_type = timestamp_type::create_time;
+    /// How long a partition remembers an idempotent producer that stopped appending (Kafka's
+    /// broker setting producer.id.expiration.ms, not a topic config).
+    int64_t producer_id_expiration_ms = 86'400'000;
 
     /// Applies one Kafka-named key; INVALID_CONFIG naming the key and value if it is unknown or
     /// the value is out of range.

@@ -78,6 +78,20 @@ result<append_result> partition::append(std::span<std::byte> batches) {
         pos += h->size_bytes();
     }
 
+    // Idempotent producers: refuse what is out of order, answer a retry with what it got.
+    auto repeated = _producers.check(headers);
+    if (!repeated)
+        return error::make(repeated.err().code, "partition {}: {}", _name, repeated.err().message);
+    if (*repeated) {
+        append_result out;
+        out.base_offset = (*repeated)->base_offset;
+        out.last_offset = (*repeated)->last_offset;
+        if (_config.message_timestamp_type == timestamp_type::log_append_time)
+            out.log_append_time = (*repeated)->max_timestamp;
+        out.duplicate = true;
+        return out;
+    }
+
     // Roll first if this append would overflow the active segment or its 32-bit offsets.
     segment* active = _segments.back().get();
     int64_t records = 0;
@@ -95,11 +109,10 @@ result<append_result> partition::append(std::span<std::byte> batches) {
     append_result out;
     model::offset next = active->next_offset();
     out.base_offset = next;
-    int64_t now = -1;
-    if (_config.message_timestamp_type == timestamp_type::log_append_time)
-        now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
+    int64_t clock = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    int64_t now = _config.message_timestamp_type == timestamp_type::log_append_time ? clock : -1;
     pos = 0;
     for (auto& h : headers) {
         std::byte* b = batches.data() + pos;
@@ -126,6 +139,8 @@ result<append_result> partition::append(std::span<std::byte> batches) {
         if (active->has_partial_tail()) mark_damaged(r.err());
         return std::move(r).err();
     }
+    for (const auto& h : headers)
+        _producers.record(h, model::timestamp_ms(clock));
     return out;
 }
 

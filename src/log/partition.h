@@ -3,6 +3,7 @@
 #include "base/result.h"
 #include "log/checkpoint.h"
 #include "log/log_config.h"
+#include "log/producer_state.h"
 #include "log/segment.h"
 #include "model/record_batch.h"
 #include "model/types.h"
@@ -35,6 +36,9 @@ struct append_result {
     model::offset base_offset;                                 ///< offset given to the first record
     model::offset last_offset;                                 ///< offset of the last record
     model::timestamp_ms log_append_time = model::no_timestamp; ///< set under LogAppendTime
+    /// The append only repeated batches an idempotent producer had already written: nothing
+    /// was written, and the offsets (and LogAppendTime) are those the batches got then.
+    bool duplicate = false;
 };
 
 /// A byte range of a segment file, for serving reads without copying (sendfile).
@@ -78,6 +82,11 @@ public:
     /// Validates and appends one or more record batches laid end to end (a Kafka produce
     /// payload for this partition). Offsets are written into `batches` in place. Nothing is
     /// written if any batch is invalid. The data is not yet durable: see when_durable().
+    ///
+    /// Batches with a producer id are checked against the idempotent producers' state
+    /// (producer_state::check): INVALID_PRODUCER_EPOCH and OUT_OF_ORDER_SEQUENCE_NUMBER refuse
+    /// the whole append, and an append that only repeats batches already written writes
+    /// nothing and returns their original offsets with `duplicate` set.
     result<append_result> append(std::span<std::byte> batches);
 
     /// Calls `done` on the owner once every record below `upto` is on disk (after fdatasync),
@@ -132,6 +141,10 @@ public:
     uint64_t sync_rounds() const { return _sync_rounds; }
     /// Why the partition is read-only, if it is.
     const std::optional<error>& damage() const { return _damage; }
+    /// The idempotent producers that wrote to this partition.
+    const producer_state& producers() const { return _producers; }
+    /// Producer state snapshots being written on the blocking pool (after a roll), for tests.
+    size_t producer_snapshots_pending() const { return _snapshots_in_flight; }
 
 private:
     partition(std::filesystem::path dir, std::string name, log_config config,
@@ -141,6 +154,19 @@ private:
     result<void> recover();
     result<void> recover_segment(size_t i, model::offset recovery_point);
     void mark_damaged(error e);
+
+    // partition_producers.cc
+    /// Loads the newest usable producer state snapshot and replays the batch headers after it.
+    result<void> recover_producers();
+    /// Calls `f(header)` for every batch from `from` to the log end, reading headers only.
+    result<void> for_each_header(model::offset from,
+                                 const std::function<void(const model::batch_header&)>& f) const;
+    /// Starts writing the producer state as of the log end on the blocking pool (at a roll).
+    void start_producer_snapshot();
+    /// Writes the producer state as of the log end now (at close).
+    result<void> write_producer_snapshot();
+    /// Deletes snapshots below the oldest segment and all but the newest few.
+    void prune_producer_snapshots();
 
     // partition_sync.cc
     struct synced_segment {
@@ -170,6 +196,8 @@ private:
     model::offset _durable{0};
     model::offset _checkpointed{-1};
     std::optional<error> _damage;
+    producer_state _producers;
+    size_t _snapshots_in_flight = 0;
 
     struct waiter {
         model::offset upto;

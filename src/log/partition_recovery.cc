@@ -79,6 +79,8 @@ result<void> partition::recover() {
                                  log_end_offset().value(), recovery_point.value(),
                                  _segments.back()->path().string()));
 
+    if (auto r = recover_producers(); !r) return r;
+
     // What survived the restart is made durable now, so it can be acknowledged and read.
     if (auto r = sync_now(); !r) return r;
     return write_checkpoint();
@@ -181,6 +183,12 @@ result<void> partition::close() {
         if (auto r = f->sync_data(); !r) return r;
     }
     if (auto r = write_checkpoint(); !r) return r;
+    if (!_damage) {
+        // Not fatal: the next open rebuilds the producer state from the log.
+        if (auto r = write_producer_snapshot(); !r)
+            spdlog::warn("partition {}: writing the producer state snapshot failed: {}", _name,
+                         r.err().message);
+    }
     _closed = true;
     return ok();
 }

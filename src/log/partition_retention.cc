@@ -21,6 +21,9 @@ result<void> partition::roll() {
     _dir_dirty = true;
     spdlog::debug("partition {}: rolled to segment {}", _name, fresh.value()->path().string());
     _segments.push_back(std::move(fresh).value());
+    // The producer state as of the new segment's base, so that a restart replays at most the
+    // batch headers of the active segment.
+    start_producer_snapshot();
     // Under every policy a finished segment is synced soon (as Kafka flushes on roll); under
     // `always` the next durable append does it.
     if (_config.flush != flush_policy::always && !_sync_in_flight && !_closed) start_sync();
@@ -37,6 +40,7 @@ result<void> partition::delete_front_segment() {
     if (_segments.front()->base_offset() > _log_start)
         _log_start = _segments.front()->base_offset();
     _dir_dirty = true;
+    prune_producer_snapshots();
     return ok();
 }
 
@@ -69,6 +73,7 @@ result<size_t> partition::maintain(model::timestamp_ms now) {
             ++deleted;
         }
     }
+    _producers.expire(now, _config.producer_id_expiration_ms);
     if (_config.flush == flush_policy::interval && !_sync_in_flight && !_damage &&
         now - _last_flush >= _config.flush_interval_ms && _durable < log_end_offset()) {
         _last_flush = now;

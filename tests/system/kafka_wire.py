@@ -1,7 +1,7 @@
 """The few pieces of the Kafka wire protocol that system tests speak by hand, over a plain
 socket, where a real client would never send what the test needs (a bad size, an unknown API, a
-corrupted batch): request framing, ApiVersions, Produce v3, ListOffsets v1, and RecordBatch v2
-building with CRC-32C. Standard library only.
+corrupted batch): request framing, ApiVersions, Produce v3, ListOffsets v1, InitProducerId v0,
+and RecordBatch v2 building with CRC-32C. Standard library only.
 
 Versions are fixed and non-flexible (request header v1, response header v0) except ApiVersions,
 whose response header is v0 in every version.
@@ -17,10 +17,14 @@ API_LIST_OFFSETS = 2
 API_METADATA = 3
 API_API_VERSIONS = 18
 API_CREATE_TOPICS = 19
+API_INIT_PRODUCER_ID = 22
 
 ERROR_NONE = 0
 ERROR_CORRUPT_MESSAGE = 2
 ERROR_UNSUPPORTED_VERSION = 35
+ERROR_OUT_OF_ORDER_SEQUENCE_NUMBER = 45
+ERROR_INVALID_PRODUCER_EPOCH = 47
+ERROR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED = 53
 
 CLIENT_ID = b"spate-system-test"
 
@@ -144,9 +148,11 @@ def record(offset_delta, key, value, headers=(), timestamp_delta=0):
     return varint(len(body)) + body
 
 
-def record_batch(values, keys=None, timestamp_ms=None, headers=()):
+def record_batch(values, keys=None, timestamp_ms=None, headers=(), producer_id=-1,
+                 producer_epoch=-1, base_sequence=-1):
     """An uncompressed RecordBatch v2 holding one record per value, with a correct CRC-32C.
-    baseOffset 0; the broker assigns the real one."""
+    baseOffset 0; the broker assigns the real one. An idempotent producer's batch names its
+    producer id, epoch and first sequence."""
     if timestamp_ms is None:
         timestamp_ms = int(time.time() * 1000)
     keys = keys or [None] * len(values)
@@ -154,8 +160,8 @@ def record_batch(values, keys=None, timestamp_ms=None, headers=()):
         record(i, keys[i], v, headers) for i, v in enumerate(values)
     )
     after_crc = (
-        struct.pack(">hiqqqhii", 0, len(values) - 1, timestamp_ms, timestamp_ms, -1, -1, -1,
-                    len(values))
+        struct.pack(">hiqqqhii", 0, len(values) - 1, timestamp_ms, timestamp_ms, producer_id,
+                    producer_epoch, base_sequence, len(values))
         + records
     )
     # partitionLeaderEpoch, magic, crc, then the CRC-covered part.
@@ -293,6 +299,30 @@ def parse_produce_v3(body):
             out[(name, index)] = (err, base, log_append_time)
     r.int32()  # throttle_time_ms
     return out
+
+
+def init_producer_id_v0_request(correlation_id, transactional_id=None,
+                                transaction_timeout_ms=60000):
+    body = nullable_string(transactional_id) + struct.pack(">i", transaction_timeout_ms)
+    return frame(request_header(API_INIT_PRODUCER_ID, 0, correlation_id) + body)
+
+
+def parse_init_producer_id_v0(body):
+    """(error_code, producer_id, producer_epoch)."""
+    r = reader(body)
+    r.int32()  # throttle_time_ms
+    out = (r.int16(), r.int64(), r.int16())
+    if r.remaining():
+        raise ValueError(f"{r.remaining()} bytes left after an InitProducerId v0 response")
+    return out
+
+
+def init_producer_id(port, transactional_id=None, transaction_timeout_ms=60000):
+    """InitProducerId v0: (error_code, producer_id, producer_epoch)."""
+    with connect(port) as s:
+        s.sendall(init_producer_id_v0_request(3, transactional_id, transaction_timeout_ms))
+        _, body = read_response(s)
+    return parse_init_producer_id_v0(body)
 
 
 def list_offsets_v1_request(correlation_id, topic, partition, timestamp=-1):

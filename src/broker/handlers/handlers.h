@@ -24,6 +24,9 @@ task<kafka::list_offsets_response_data> list_offsets(request_context&,
                                                      kafka::list_offsets_request_data);
 task<kafka::find_coordinator_response_data> find_coordinator(request_context&,
                                                              kafka::find_coordinator_request_data);
+/// A producer id for an idempotent producer, from the controller.
+task<kafka::init_producer_id_response_data> init_producer_id(request_context&,
+                                                             kafka::init_producer_id_request_data);
 
 // Consumer groups: each request runs on the coordinator of its group (group/coordinator.h),
 // on the shard that owns the group's __consumer_offsets partition.

@@ -37,6 +37,10 @@ asio::awaitable<result<log::append_result>> append(log::partition& p, std::span<
 /// Appends one partition's batches on the partition's shard and, unless the producer asked
 /// for no acknowledgement, waits there until they are durable (under flush policy `always`;
 /// on one node acks=1 and acks=all are the same promise). Then wakes fetches waiting on it.
+/// An idempotent producer's retry of batches already written is answered, like Kafka does,
+/// with no error and the offsets the batches got the first time (once those are durable);
+/// its out-of-order or fenced batches fail with OUT_OF_ORDER_SEQUENCE_NUMBER or
+/// INVALID_PRODUCER_EPOCH.
 asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partition_ref ref,
                                                     int32_t index, kafka::bytes records,
                                                     int16_t acks) {
@@ -50,6 +54,11 @@ asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partit
             auto op = append(p, records, acks != 0);
             auto appended = co_await std::move(op);
             if (!appended) co_return failure(index, appended.err());
+            if (appended->duplicate)
+                spdlog::debug("kafka: partition {}: a retried batch was already written at "
+                              "offsets {} to {}",
+                              p.name(), appended->base_offset.value(),
+                              appended->last_offset.value());
             if (acks == 0 && p.config().flush == log::flush_policy::always) {
                 // Nobody waits for the sync, but readers only see synced records: start one.
                 auto log = ref.log;
