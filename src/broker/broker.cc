@@ -1,6 +1,7 @@
 #include "broker/broker.h"
 
 #include "broker/connection.h"
+#include "group/coordinator.h"
 #include "runtime/invoke.h"
 #include "runtime/shard_set.h"
 #include "runtime/when_all.h"

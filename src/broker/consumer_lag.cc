@@ -1,6 +1,7 @@
 #include "broker/consumer_lag.h"
 
 #include "broker/broker.h"
+#include "group/coordinator.h"
 #include "runtime/invoke.h"
 #include "runtime/shard_set.h"
 #include "runtime/when_all.h"

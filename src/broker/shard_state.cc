@@ -1,6 +1,7 @@
 #include "broker/shard_state.h"
 
 #include "broker/connection.h"
+#include "group/coordinator.h"
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,15 @@
 #include <chrono>
 
 namespace spate::broker {
+
+shard_state::shard_state(unsigned id, boost::asio::any_io_executor ex)
+    : _id(id), _executor(std::move(ex)), _upkeep(_executor) {}
+
+shard_state::~shard_state() = default;
+
+void shard_state::set_coordinator(std::unique_ptr<group::coordinator> c) {
+    _coordinator = std::move(c);
+}
 
 void shard_state::watch(const log::partition* p, waiter w) {
     auto& list = _waiters[p];

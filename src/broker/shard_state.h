@@ -1,7 +1,6 @@
 #pragma once
 
 #include "broker/topic_table.h"
-#include "group/coordinator.h"
 #include "runtime/event.h"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -10,6 +9,10 @@
 #include <memory>
 #include <unordered_map>
 #include <vector>
+
+namespace spate::group {
+class coordinator;
+}
 
 namespace spate::broker {
 
@@ -21,8 +24,8 @@ class connection;
 /// shard's thread.
 class shard_state {
 public:
-    shard_state(unsigned id, boost::asio::any_io_executor ex)
-        : _id(id), _executor(std::move(ex)), _upkeep(_executor) {}
+    shard_state(unsigned id, boost::asio::any_io_executor ex);
+    ~shard_state();
 
     unsigned id() const { return _id; }
     const boost::asio::any_io_executor& executor() const { return _executor; }
@@ -55,7 +58,7 @@ public:
 
     /// The coordinator of the groups whose __consumer_offsets partitions this shard owns.
     group::coordinator& coordinator() { return *_coordinator; }
-    void set_coordinator(std::unique_ptr<group::coordinator> c) { _coordinator = std::move(c); }
+    void set_coordinator(std::unique_ptr<group::coordinator> c);
 
     /// Closes every partition this shard owns (on shutdown); returns the first failure.
     result<void> close_partitions();

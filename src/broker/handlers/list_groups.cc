@@ -1,5 +1,6 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "group/coordinator.h"
 #include "runtime/invoke.h"
 #include "runtime/shard_set.h"
 #include "runtime/when_all.h"

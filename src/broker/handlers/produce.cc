@@ -82,6 +82,25 @@ asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partit
     co_return co_await std::move(op);
 }
 
+/// The partition a produce request's partition data goes to, or why it cannot be written
+/// there. A plain function, so that the handler's coroutine frame stays simple.
+result<partition_ref>
+produce_target(const topic_table& topics, const std::string& topic,
+               const kafka::produce_request_data::partition_produce_data& pd) {
+    if (topic == group::offsets_topic)
+        return error::make(errc::invalid_topic_exception,
+                           "topic '{}' is internal: only the group coordinator writes to it",
+                           topic);
+    const auto* ref = topics.find(topic, pd.index);
+    if (!ref)
+        return error::make(errc::unknown_topic_or_partition, "no partition {} in topic {}",
+                           pd.index, topic);
+    if (!pd.records || pd.records->empty())
+        return error::make(errc::invalid_record, "produce request for {}-{} has no record batch",
+                           topic, pd.index);
+    return *ref;
+}
+
 } // namespace
 
 task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_request_data req) {
@@ -113,27 +132,13 @@ task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_
         response.responses.push_back(std::move(tr));
         auto topic = response.responses.size() - 1;
         for (auto& pd : td.partition_data) {
-            const auto* ref = topics.find(td.name, pd.index);
+            auto target = produce_target(topics, td.name, pd);
             if (request_error)
                 answers.add_now(topic, failure(pd.index, *request_error));
-            else if (!ref)
-                answers.add_now(topic,
-                                failure(pd.index, error::make(errc::unknown_topic_or_partition,
-                                                              "no partition {} in topic {}",
-                                                              pd.index, td.name)));
-            else if (td.name == group::offsets_topic)
-                answers.add_now(topic, failure(pd.index, error::make(errc::invalid_topic_exception,
-                                                                     "topic '{}' is internal: "
-                                                                     "only the group coordinator "
-                                                                     "writes to it",
-                                                                     td.name)));
-            else if (!pd.records || pd.records->empty())
-                answers.add_now(topic, failure(pd.index, error::make(errc::invalid_record,
-                                                                     "produce request for {}-{} "
-                                                                     "has no record batch",
-                                                                     td.name, pd.index)));
+            else if (!target)
+                answers.add_now(topic, failure(pd.index, target.err()));
             else
-                answers.add(topic, append_on_owner(ctx.broker, *ref, pd.index,
+                answers.add(topic, append_on_owner(ctx.broker, *target, pd.index,
                                                    std::move(*pd.records), req.acks));
         }
     }
