@@ -573,6 +573,15 @@ class restart_test(clients_test_case):
         self.assertGreaterEqual(len(acked), 3000,
                                 f"only {len(acked)} acknowledged; errors {errors}\n"
                                 f"{server.describe()}")
+        # A burst the server cannot have acknowledged yet (each acknowledgement waits for an
+        # fsync), so that the kill surely lands with messages in flight.
+        for _ in range(2000):
+            try:
+                producer.produce("restart_kill", f"kill {sent}".encode(),
+                                 key=f"k{sent}".encode(), on_delivery=on_delivery(sent))
+                sent += 1
+            except BufferError:
+                break
         server.kill()
         # Reports for responses that arrived before the kill still count.
         producer.poll(0.5)
