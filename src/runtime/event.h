@@ -13,6 +13,10 @@ namespace spate::runtime {
 /// A wake-up signal for one coroutine on one shard: wait() suspends until notify() is called
 /// (or returns at once if it was called since the last wait), optionally up to a deadline.
 /// Not thread-safe: notify() and wait() run on the owning shard; another shard posts there.
+///
+/// The coroutines are defined in event.cc, not inline: GCC 12 may lay out an inline
+/// coroutine's frame differently in different translation units (-Wodr under LTO reports it),
+/// and one program must have one layout.
 class event {
 public:
     explicit event(boost::asio::any_io_executor ex) : _timer(std::move(ex)) {}
@@ -23,19 +27,8 @@ public:
     }
 
     /// True if notified, false if the deadline passed first.
-    boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline) {
-        if (!_set) {
-            _timer.expires_at(deadline);
-            co_await _timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-        }
-        bool was_set = _set;
-        _set = false;
-        co_return was_set;
-    }
-
-    boost::asio::awaitable<void> wait() {
-        co_await wait_until(std::chrono::steady_clock::time_point::max());
-    }
+    boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline);
+    boost::asio::awaitable<void> wait();
 
 private:
     boost::asio::steady_timer _timer;
