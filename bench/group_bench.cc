@@ -52,6 +52,8 @@
 #include <thread>
 #include <vector>
 
+#include "process_stats.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -117,39 +119,7 @@ json distribution(std::vector<double> v) {
             {"max", r(v.empty() ? NAN : v.back())}};
 }
 
-// ---- the processes' resources (as in kafka_load) -----------------------------------------
-
-double self_cpu_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-double proc_cpu_seconds(int pid) {
-    std::ifstream in(fmt::format("/proc/{}/stat", pid));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto close = text.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream rest(text.substr(close + 2));
-    std::vector<std::string> fields; // from field 3 (state) on
-    std::string f;
-    while (rest >> f && fields.size() < 13)
-        fields.push_back(f);
-    if (fields.size() < 13) return 0;
-    double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-    return (std::stod(fields[11]) + std::stod(fields[12])) / ticks; // utime + stime
-}
-
-uint64_t status_kib(int pid, const char* field) {
-    std::ifstream in(fmt::format("/proc/{}/status", pid));
-    std::string line;
-    size_t n = std::strlen(field);
-    while (std::getline(in, line))
-        if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
-            return std::strtoull(line.c_str() + n + 1, nullptr, 10);
-    return 0;
-}
+// ---- the processes' resources (bench/process_stats.h) ---------------------------------
 
 // The server's peak RSS since construction (VmHWM reset through clear_refs) and the CPU time it
 // spent between construction and stop(). Used by the main thread only.

@@ -43,6 +43,8 @@
 #include <thread>
 #include <vector>
 
+#include "process_stats.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -121,13 +123,6 @@ json distribution_us(std::vector<double> us) {
 
 // ---- the processes' resources ------------------------------------------------------------
 
-double self_cpu_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 double self_peak_rss_mib() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
@@ -166,16 +161,6 @@ cpu_sample sample_cpu(int pid) {
     for (const auto& task : fs::directory_iterator(proc / "task", ec))
         if (auto st = read_stat(task.path() / "stat")) s.by_thread[st->first] += st->second;
     return s;
-}
-
-uint64_t status_kib(int pid, const char* field) {
-    std::ifstream in(fmt::format("/proc/{}/status", pid));
-    std::string line;
-    size_t n = std::strlen(field);
-    while (std::getline(in, line))
-        if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
-            return std::strtoull(line.c_str() + n + 1, nullptr, 10);
-    return 0;
 }
 
 // Watches the server process during a run: its peak RSS from the start of the run (VmHWM is

@@ -2,6 +2,7 @@
 
 #include "base/crc32c.h"
 #include "base/endian.h"
+#include "log/segment.h"
 
 #include <fmt/format.h>
 
@@ -230,15 +231,7 @@ std::filesystem::path producer_state::snapshot_path(const std::filesystem::path&
 
 std::optional<model::offset>
 producer_state::parse_snapshot_name(const std::filesystem::path& path) {
-    if (path.extension() != ".producers") return std::nullopt;
-    auto stem = path.stem().string();
-    if (stem.size() != 20) return std::nullopt;
-    int64_t v = 0;
-    for (char c : stem) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    return model::offset(v);
+    return segment::parse_offset_name(path, ".producers");
 }
 
 } // namespace spate::log

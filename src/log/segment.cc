@@ -56,7 +56,12 @@ std::filesystem::path segment::path_for(const std::filesystem::path& dir, model:
 }
 
 std::optional<model::offset> segment::parse_file_name(const std::filesystem::path& path) {
-    if (path.extension() != ".log") return std::nullopt;
+    return parse_offset_name(path, ".log");
+}
+
+std::optional<model::offset> segment::parse_offset_name(const std::filesystem::path& path,
+                                                        std::string_view extension) {
+    if (path.extension() != extension) return std::nullopt;
     auto stem = path.stem().string();
     if (stem.size() != 20) return std::nullopt;
     int64_t v = 0;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
 
 namespace spate::log {
 
@@ -30,6 +31,10 @@ public:
     static std::filesystem::path path_for(const std::filesystem::path& dir, model::offset base);
     /// The base offset encoded in a segment file name, or nullopt if it is not one.
     static std::optional<model::offset> parse_file_name(const std::filesystem::path& path);
+    /// The offset in a file name of the form <20-digit offset><extension> (segments,
+    /// producer snapshots), or nullopt for any other name.
+    static std::optional<model::offset> parse_offset_name(const std::filesystem::path& path,
+                                                          std::string_view extension);
 
     model::offset base_offset() const { return _base; }
     /// Offset just past the last batch in this segment.
