@@ -19,6 +19,7 @@ import re
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -89,7 +90,8 @@ class file_run:
         self.server = None
         self.tmp = None
         self.labels = {}
-        self.notes = []
+        self.timed_out = False
+        self._watchdog = None
 
     # --- the server, its connection and its Kafka clients -----------------------------------
 
@@ -122,7 +124,23 @@ class file_run:
             self.kafka.close()
             self.kafka = None
 
+    def _time_out(self):
+        # On the watchdog's thread: make the main thread's blocked call return.
+        self.timed_out = True
+        if self.server is not None:
+            self.server.kill()
+        conn = self.conn
+        if conn is not None and not conn.closed:
+            try:
+                conn.cancel()
+            except psycopg2.Error:
+                pass  # the server is gone: the connection breaks anyway
+
     def open(self):
+        """Starts the watchdog (--timeout), the server (--server) and connects."""
+        self._watchdog = threading.Timer(self.options.timeout, self._time_out)
+        self._watchdog.daemon = True
+        self._watchdog.start()
         if self.options.server:
             self.tmp = tempfile.mkdtemp(prefix="spate-slt-")
             self._start_server()
@@ -144,6 +162,8 @@ class file_run:
         return None
 
     def cleanup(self):
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         if self.server is not None:
             self.server.kill()
         if self.tmp is not None and not self.options.keep_data:
@@ -268,6 +288,8 @@ class file_run:
                 problem = f"query failed: {self._error_text(e)}"
                 if self.conn.closed:
                     self._connect_sql_only()
+            if self.timed_out:
+                raise failure(f"{problem}\n(the file's --timeout passed)")
             if problem is None:
                 if rec.label is not None and rec.label not in self.labels:
                     self.labels[rec.label] = values.sort_rows(rows, rec.sort)
@@ -420,7 +442,11 @@ def run_file(path, options):
             return "SKIP", f"  {e}"
         except (spate_server.server_error, psycopg2.Error, OSError) as e:
             reports = [f"{path}: the run broke off: {e}"]
+        if run.timed_out:
+            reports.append(f"{path}: timed out after {options.timeout:g} s (--timeout)")
         problem = run.close()
+        if run.timed_out:
+            problem = None  # killed by the watchdog: its unclean stop is no news
         if problem:
             reports.append(f"{path}: at the end: {problem}")
         if reports:
@@ -455,6 +481,9 @@ def parse_args(argv):
                         help="with --server: no --pg-addr (files with only Kafka directives)")
     parser.add_argument("--server-arg", action="append", default=[], metavar="ARG",
                         help="extra argument for `spate server` (repeatable)")
+    parser.add_argument("--timeout", type=float, default=240, metavar="SECONDS",
+                        help="per file; then the server is killed (or the query cancelled) "
+                        "and the file fails (default 240)")
     parser.add_argument("--keep-data", action="store_true",
                         help="keep each file's temporary server directory")
     options = parser.parse_args(argv)

@@ -1,8 +1,11 @@
 """Tests of the SQL test runner itself: the .test parser and the value comparison without a
 server; the Kafka directives (produce, consume, restart, kill) against a spate server started
 with --no-pg when SPATE_BIN is set; and the SQL directives against a real PostgreSQL when
-SLT_SELFTEST_DSN names one (runner_selftest/basics.test must pass, and every file under
-runner_selftest/must_fail must fail with the lines its '# expect:' comments give).
+SLT_SELFTEST_DSN names one (runner_selftest/basics.test must pass, every file under
+runner_selftest/must_fail must fail with the lines its '# expect:' comments give, and with
+SPATE_BIN too, runner_selftest/server_mode.test runs in --server mode through a stand-in that
+announces the PostgreSQL as spate's Postgres listener: that PostgreSQL needs a role and a
+database named spate).
 
 Debian's /usr/bin/python3: python3 -m unittest test_slt_runner (from tests/sql).
 """
@@ -11,6 +14,8 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+import time
 import unittest
 from pathlib import Path
 
@@ -227,6 +232,30 @@ class postgres_test(unittest.TestCase, must_fail_mixin):
 
     def test_mistakes_fail(self):
         self.check_must_fail(SELFTEST / "must_fail", "--dsn", os.environ["SLT_SELFTEST_DSN"])
+
+    @unittest.skipUnless(os.environ.get("SPATE_BIN"), "SPATE_BIN is not set")
+    def test_server_mode_with_restart_and_kill(self):
+        # spate does not speak Postgres yet: a stand-in announces the PostgreSQL's port.
+        port = re.search(r"port=(\d+)", os.environ["SLT_SELFTEST_DSN"])
+        env = dict(os.environ, SLT_FAKE_PG_PORT=port.group(1) if port else "5432",
+                   SLT_REAL_SPATE_BIN=os.environ["SPATE_BIN"],
+                   SPATE_BIN=str(SELFTEST / "spate_with_postgres.py"))
+        result = subprocess.run([sys.executable, str(RUNNER), "--server",
+                                 str(SELFTEST / "server_mode.test")], capture_output=True,
+                                text=True, timeout=120, cwd=HERE, env=env)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("PASS", result.stdout)
+
+    def test_timeout_cancels_a_hung_query(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            slow = Path(tmp) / "slow.test"
+            slow.write_text("query T\nSELECT pg_sleep(60)::text\n----\n(empty)\n")
+            start = time.monotonic()
+            result = run_runner("--dsn", os.environ["SLT_SELFTEST_DSN"], "--timeout", "1",
+                                str(slow))
+            self.assertLess(time.monotonic() - start, 30)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertIn("timed out after 1 s", result.stdout)
 
     def test_directory_run_counts_and_filter(self):
         result = run_runner("--dsn", os.environ["SLT_SELFTEST_DSN"], "--filter", "wrong_",

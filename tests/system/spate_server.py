@@ -9,6 +9,7 @@ files that are polled until a deadline, and a server that does not stop in time 
     server = spate_server(cwd=tmp, data_dir=tmp / "data", args=["--num-partitions", "4"])
     server.wait_running()                 # raises server_error with describe() on failure
     use(server.bootstrap)                 # "127.0.0.1:PORT"
+    use(server.pg_port)                   # when args name --pg-addr: its port
     code = server.stop()                  # SIGTERM; the exit code, or raises after a timeout
 
 server_test_case is a unittest base class that gives each test a temporary directory and stops
