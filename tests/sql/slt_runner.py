@@ -16,6 +16,7 @@ failed, 2 for bad usage. Debian's /usr/bin/python3 with psycopg2 and kafka-pytho
 import argparse
 import difflib
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -26,6 +27,7 @@ from pathlib import Path
 import psycopg2
 import psycopg2.extensions
 
+import slt_kafka
 import slt_parser as slt
 import slt_values as values
 
@@ -104,7 +106,6 @@ class file_run:
         self.server.wait_running()
 
     def _connect(self):
-        import slt_kafka
         if self.options.server:
             if not self.options.no_pg:
                 dsn = (f"host=127.0.0.1 port={self.server.pg_port} user=spate dbname=spate "
@@ -167,7 +168,6 @@ class file_run:
         if self.server is not None:
             self.server.kill()
         if self.tmp is not None and not self.options.keep_data:
-            import shutil
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _need_conn(self):
@@ -301,14 +301,12 @@ class file_run:
             time.sleep(RETRY_PAUSE_S)
 
     def run_produce(self, rec):
-        import slt_kafka
         try:
             self._need_kafka().produce(rec)
         except slt_kafka.kafka_failure as e:
             raise failure(f"produce failed: {e}")
 
     def run_consume(self, rec):
-        import slt_kafka
         count = rec.count if rec.count is not None else len(rec.expected)
         got, found = self._need_kafka().consume(rec.topic, count, rec.wait_s)
         fmt = slt_kafka.format_record_bytes
@@ -372,8 +370,12 @@ class file_run:
                 break
             if isinstance(rec, slt.require_record):
                 raise skip_file(f"require {rec.what}: not supported by this runner")
+            start = time.monotonic()
             try:
                 self._run_one(rec)
+                if self.options.verbose:
+                    print(f"  {self.path}:{rec.line}: {rec.directive} "
+                          f"({time.monotonic() - start:.2f} s)", flush=True)
             except failure as e:
                 reports.append(self._report(rec, str(e)))
                 if not self.options.keep_going:
@@ -484,6 +486,8 @@ def parse_args(argv):
     parser.add_argument("--timeout", type=float, default=240, metavar="SECONDS",
                         help="per file; then the server is killed (or the query cancelled) "
                         "and the file fails (default 240)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print each directive that passed, with its time")
     parser.add_argument("--keep-data", action="store_true",
                         help="keep each file's temporary server directory")
     options = parser.parse_args(argv)
