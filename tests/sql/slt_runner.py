@@ -105,17 +105,19 @@ class file_run:
                                                 name="slt")
         self.server.wait_running()
 
+    def _dsn(self):
+        if not self.options.server:
+            return self.options.dsn
+        return (f"host=127.0.0.1 port={self.server.pg_port} user=spate dbname=spate "
+                f"sslmode=disable gssencmode=disable application_name=slt_runner")
+
     def _connect(self):
+        if not self.options.no_pg:
+            self.conn = connect(self._dsn())
         if self.options.server:
-            if not self.options.no_pg:
-                dsn = (f"host=127.0.0.1 port={self.server.pg_port} user=spate dbname=spate "
-                       f"sslmode=disable gssencmode=disable application_name=slt_runner")
-                self.conn = connect(dsn)
             self.kafka = slt_kafka.kafka_side(self.server.bootstrap)
-        else:
-            self.conn = connect(self.options.dsn)
-            if self.options.kafka:
-                self.kafka = slt_kafka.kafka_side(self.options.kafka)
+        elif self.options.kafka:
+            self.kafka = slt_kafka.kafka_side(self.options.kafka)
 
     def _disconnect(self):
         if self.conn is not None:
@@ -174,15 +176,7 @@ class file_run:
         if self.conn is None:
             raise failure("no Postgres connection (--no-pg)")
         if self.conn.closed:
-            self._connect_sql_only()
-
-    def _connect_sql_only(self):
-        if self.options.server:
-            dsn = (f"host=127.0.0.1 port={self.server.pg_port} user=spate dbname=spate "
-                   f"sslmode=disable gssencmode=disable application_name=slt_runner")
-        else:
-            dsn = self.options.dsn
-        self.conn = connect(dsn)
+            self.conn = connect(self._dsn())
 
     def _need_kafka(self):
         if self.kafka is None:
@@ -287,13 +281,13 @@ class file_run:
             except psycopg2.Error as e:
                 problem = f"query failed: {self._error_text(e)}"
                 if self.conn.closed:
-                    self._connect_sql_only()
-            if self.timed_out:
-                raise failure(f"{problem}\n(the file's --timeout passed)")
+                    self.conn = connect(self._dsn())
             if problem is None:
                 if rec.label is not None and rec.label not in self.labels:
                     self.labels[rec.label] = values.sort_rows(rows, rec.sort)
                 return
+            if self.timed_out:
+                raise failure(f"{problem}\n(the file's --timeout passed)")
             if time.monotonic() >= deadline:
                 if rec.wait_s > 0:
                     problem += f"\n(last of {tries} tries over {rec.wait_s:g} s)"
