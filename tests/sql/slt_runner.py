@@ -27,12 +27,15 @@ from pathlib import Path
 import psycopg2
 import psycopg2.extensions
 
-import slt_kafka
-import slt_parser as slt
-import slt_values as values
+# Keep __pycache__ out of the source tree, whoever runs this.
+sys.dont_write_bytecode = True
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "system"))
+import slt_kafka  # noqa: E402
+import slt_parser as slt  # noqa: E402
+import slt_values as values  # noqa: E402
 import spate_server  # noqa: E402  (tests/system/spate_server.py)
 
 SELFTEST_DIR = "runner_selftest"

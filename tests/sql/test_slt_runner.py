@@ -19,6 +19,9 @@ import time
 import unittest
 from pathlib import Path
 
+# Keep __pycache__ out of the source tree, whoever runs this.
+sys.dont_write_bytecode = True
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
