@@ -9,6 +9,7 @@ files that are polled until a deadline, and a server that does not stop in time 
     server = spate_server(cwd=tmp, data_dir=tmp / "data", args=["--num-partitions", "4"])
     server.wait_running()                 # raises server_error with describe() on failure
     use(server.bootstrap)                 # "127.0.0.1:PORT"
+    use(server.pg_port)                   # when args name --pg-addr: its port
     code = server.stop()                  # SIGTERM; the exit code, or raises after a timeout
 
 server_test_case is a unittest base class that gives each test a temporary directory and stops
@@ -34,6 +35,8 @@ RUNNING_LINE = "spate server running; Ctrl-C stops it"
 STOPPED_LINE = "spate server stopped"
 # The Kafka listener's address, with the port it really got.
 KAFKA_LINE_RE = re.compile(r"^kafka listening on (?P<host>[^\s:]+|\[[^\]]+\]):(?P<port>[1-9]\d*)$")
+# The Postgres listener's, printed when the server was given --pg-addr.
+PG_LINE_RE = re.compile(r"^postgres listening on (?P<host>[^\s:]+|\[[^\]]+\]):(?P<port>[1-9]\d*)$")
 # Words in stderr that mean the process did not fail as a program should.
 CRASH_MARKERS = ("AddressSanitizer", "UndefinedBehaviorSanitizer", "runtime error:",
                  "Segmentation fault", "terminate called", "Assertion")
@@ -72,6 +75,7 @@ class spate_server:
         self.stdout_path = Path(out)
         self.stderr_path = Path(err)
         self._port = None
+        self._pg_port = None
         # Set when the test stops or kills it; an exit without it is a crash.
         self.stop_requested = False
         with open(self.stdout_path, "wb") as out_file, open(self.stderr_path, "wb") as err_file:
@@ -125,8 +129,9 @@ class spate_server:
     # --- lifecycle ----------------------------------------------------------------------------
 
     def wait_running(self, timeout=START_TIMEOUT_S):
-        """Waits for the running line and parses the Kafka port. Raises server_error (with
-        describe()) if it does not come in time. Returns self."""
+        """Waits for the running line and parses the Kafka port (and the Postgres port when
+        started with --pg-addr). Raises server_error (with describe()) if they do not come in
+        time. Returns self."""
         if self.wait_for_line(RUNNING_LINE, timeout) is None:
             code = self.proc.poll()
             when = f"within {timeout} s" if code is None else f"before it exited with {code}"
@@ -135,6 +140,12 @@ class spate_server:
         if line is None:
             raise server_error(f"no 'kafka listening on HOST:PORT' line\n{self.describe()}")
         self._port = int(KAFKA_LINE_RE.match(line).group("port"))
+        if "--pg-addr" in self.args:
+            line = self.wait_for_line(PG_LINE_RE, timeout)
+            if line is None:
+                raise server_error(
+                    f"no 'postgres listening on HOST:PORT' line\n{self.describe()}")
+            self._pg_port = int(PG_LINE_RE.match(line).group("port"))
         return self
 
     @property
@@ -147,6 +158,14 @@ class spate_server:
     def bootstrap(self):
         """host:port for a client's bootstrap.servers."""
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def pg_port(self):
+        """The Postgres listener's port; known after wait_running() on a --pg-addr server."""
+        if self._pg_port is None:
+            raise server_error("the Postgres port is known only after wait_running() on a "
+                               "server started with --pg-addr\n" + self.describe())
+        return self._pg_port
 
     def alive(self):
         return self.proc.poll() is None
