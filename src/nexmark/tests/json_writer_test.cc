@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,62 @@ TEST(json_writer, escapes_strings_that_need_it) {
     out.clear();
     append_json_string("", out);
     EXPECT_EQ(out, R"("")");
+}
+
+// A plain byte-by-byte escaper to compare the word-at-a-time scan with.
+std::string reference_escape(std::string_view s) {
+    std::string out = "\"";
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '"')
+            out += "\\\"";
+        else if (c == '\\')
+            out += "\\\\";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\b')
+            out += "\\b";
+        else if (c == '\f')
+            out += "\\f";
+        else if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else
+            out += ch;
+    }
+    return out + "\"";
+}
+
+TEST(json_writer, escapes_at_every_position_of_short_and_long_strings) {
+    // Special bytes and bytes around them that a word-at-a-time scan could confuse.
+    const std::string specials = std::string("\"\\\n\x01\x1f", 5) + std::string(1, '\0');
+    const std::string fillers[] = {"a", "\x7f", "\xff", "\x80", " ", "!", "#", "[", "]"};
+    for (size_t len = 1; len <= 24; ++len) {
+        for (const auto& filler : fillers) {
+            for (size_t pos = 0; pos < len; ++pos) {
+                for (char special : specials) {
+                    std::string s;
+                    for (size_t i = 0; i < len; ++i)
+                        s += filler;
+                    s.resize(len);
+                    s[pos] = special;
+                    std::string out;
+                    append_json_string(s, out);
+                    ASSERT_EQ(out, reference_escape(s))
+                        << "len " << len << " pos " << pos << " special " << int(special);
+                }
+            }
+            std::string clean(len, filler[0]);
+            std::string out;
+            append_json_string(clean, out);
+            ASSERT_EQ(out, reference_escape(clean));
+        }
+    }
 }
 
 TEST(json_writer, every_byte_round_trips_through_a_parser) {
