@@ -98,8 +98,8 @@ result<kafka_handle> make_producer(const nexmark_options& opts, delivery_state& 
     return kafka_handle(rk, &rd_kafka_destroy);
 }
 
-// Creates the topics that do not exist; existing ones (TOPIC_ALREADY_EXISTS) are kept as they
-// are.
+// Creates the topics that do not exist, with retention.ms=-1; existing ones
+// (TOPIC_ALREADY_EXISTS) are kept as they are.
 result<void> create_topics(rd_kafka_t* rk, const std::vector<std::string>& names,
                            const nexmark_options& opts) {
     char errstr[512];
@@ -116,6 +116,12 @@ result<void> create_topics(rd_kafka_t* rk, const std::vector<std::string>& names
             return error::make(errc::invalid_topic_exception, "topic {}: {}", name, errstr);
         }
         topics.push_back(t);
+        // Event times start at a fixed date in the past; time-based retention would delete
+        // the events as soon as their segment rolls.
+        if (rd_kafka_NewTopic_set_config(t, "retention.ms", "-1") != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            free_topics();
+            return error::make(errc::invalid_config, "topic {}: cannot set retention.ms", name);
+        }
     }
     rd_kafka_AdminOptions_t* options =
         rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);

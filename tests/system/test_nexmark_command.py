@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spate_server import SPATE_BIN, server_test_case  # noqa: E402
 
+from confluent_kafka.admin import AdminClient, ConfigResource  # noqa: E402
 from kafka import KafkaConsumer, TopicPartition  # noqa: E402  (python3-kafka)
 
 TOOL_TIMEOUT_S = 90
@@ -147,6 +148,11 @@ class nexmark_command_test(server_test_case):
         records, partitions = self.consume(server.bootstrap, "again-bid", 184)
         self.assertEqual(partitions, {0, 1})
         self.assertEqual(len(records), 184)
+        # Created without time-based retention: the events' times lie in the past.
+        admin = AdminClient({"bootstrap.servers": server.bootstrap})
+        res = ConfigResource("topic", "again-bid")
+        configs = admin.describe_configs([res], request_timeout=30)[res].result(timeout=30)
+        self.assertEqual(configs["retention.ms"].value, "-1")
 
     def test_files_depend_on_the_seed_only(self):
         self.run_ok("nexmark", "--output-dir", self.tmp / "a", "--events", 2000, "--seed", 3)
@@ -165,6 +171,28 @@ class nexmark_command_test(server_test_case):
         self.assertLess(time.monotonic() - start, 30)
         self.assertIn("spate nexmark: ", r.stderr)
         self.assertIn("127.0.0.1:1", r.stderr)
+
+    def test_server_lost_while_producing_is_a_delivery_error(self):
+        server = self.start_server()
+        cmd = [SPATE_BIN, "nexmark", "--bootstrap-server", server.bootstrap, "--events",
+               "5000000", "--timeout-s", "3", "--topic-prefix", "lost-"]
+        proc = subprocess.Popen(cmd, cwd=self.tmp, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        # Wait until the topics exist and events flow, then take the server away.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not (self.tmp / "data").exists():
+            time.sleep(0.05)
+        time.sleep(1.5)
+        self.assertIsNone(proc.poll(), "finished before the server was stopped; make it longer")
+        server.kill()
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            self.fail("spate nexmark still running 60 s after its server died")
+        self.assertEqual(proc.returncode, 1, f"--- stdout ---\n{out}\n--- stderr ---\n{err}")
+        self.assertRegex(err, r"spate nexmark: .*(not stored|unacknowledged)")
 
     def test_bad_arguments(self):
         cases = [
