@@ -280,6 +280,12 @@ void add_nexmark_command(CLI::App& app, int& exit_code) {
         ->required()
         ->check(CLI::Range(int64_t{0}, int64_t{1} << 50));
     cmd->add_option("--seed", opts->seed, "Random seed; the same seed gives the same events")
+        ->check(CLI::Validator(
+            [](std::string& v) {
+                return !v.empty() && v.front() == '-' ? std::string("must not be negative")
+                                                      : std::string();
+            },
+            "0..2^64-1"))
         ->capture_default_str();
     cmd->add_option("--rate", opts->rate,
                     "Event-time rate: event times advance 1/RATE s per event (not a throttle)")

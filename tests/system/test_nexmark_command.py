@@ -204,6 +204,8 @@ class nexmark_command_test(server_test_case):
             (["--output-dir", "x", "--events", "10", "--rate", "0"], "--rate"),
             (["--output-dir", "x", "--events", "10", "--partitions", "0"], "--partitions"),
             (["--output-dir", "x", "--events", "ten"], "--events"),
+            (["--output-dir", "x", "--events", "10", "--seed", "-1"], "--seed"),
+            (["--output-dir", "x", "--events", "10", "--timeout-s", "0"], "--timeout-s"),
         ]
         for args, word in cases:
             with self.subTest(args=args):
