@@ -20,7 +20,8 @@ constexpr uint64_t max_description = 100;
 constexpr uint64_t max_email_user = 7;
 constexpr uint64_t max_email_domain = 5;
 
-// Appends strings to a generator's scratch buffer and returns views of them.
+// Appends strings to a generator's scratch buffer and returns views of them; lives for one
+// event on the generator's thread.
 class scratch_writer {
 public:
     scratch_writer(char* base, size_t capacity) : _base(base), _capacity(capacity) {}
