@@ -1,6 +1,7 @@
 // The spate binary: one executable, one subcommand per job.
 
 #include "app/config_file.h"
+#include "app/nexmark_command.h"
 #include "app/server.h"
 #include "app/version.h"
 
@@ -171,6 +172,7 @@ int main(int argc, char** argv) {
         spdlog::set_level(spdlog::level::from_str(log_level));
         exit_code = spate::app::run_server(opts);
     });
+    spate::app::add_nexmark_command(app, exit_code);
 
     try {
         app.parse(argc, argv);
