@@ -443,8 +443,7 @@ std::optional<pg_result<statement_info>> connection::describe_here(const std::st
             return info;
         }
     }
-    session_state probe = *_session;
-    if (probe.refuse_in_failed_block(sql)) return info; // reported at Execute
+    if (_session->refuse_in_failed_block(sql)) return info; // reported at Execute
     static constexpr std::string_view session_words[] = {
         "SET",      "RESET", "BEGIN",   "START",      "COMMIT",    "END",
         "ROLLBACK", "ABORT", "DISCARD", "DEALLOCATE", "SAVEPOINT", "RELEASE"};

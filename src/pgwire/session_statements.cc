@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cctype>
 
+// spate's version, from the project (CMakeLists.txt); psql and libpq read the leading "15.0".
+#ifndef SPATE_PGWIRE_VERSION
+#define SPATE_PGWIRE_VERSION "0.0.0"
+#endif
+
 namespace spate::pgwire {
 
 namespace {
@@ -151,7 +156,7 @@ struct default_setting {
 // The settings a session has: those Postgres reports at startup, and the ones drivers and
 // tools commonly SET or SHOW.
 constexpr default_setting defaults[] = {
-    {"server_version", "15.0", true},
+    {"server_version", "15.0 (spate " SPATE_PGWIRE_VERSION ")", true},
     {"server_version_num", "150000", false},
     {"server_encoding", "UTF8", true},
     {"client_encoding", "UTF8", true},

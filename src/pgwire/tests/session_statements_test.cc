@@ -42,7 +42,7 @@ TEST(session_state, reports_startup_parameters) {
             if (k == n) return v;
         return std::string("<none>");
     };
-    EXPECT_EQ(find("server_version"), "15.0");
+    EXPECT_EQ(find("server_version"), "15.0 (spate 0.1.0)");
     EXPECT_EQ(find("client_encoding"), "UTF8");
     EXPECT_EQ(find("application_name"), "tool");
     EXPECT_EQ(find("session_authorization"), "alice");
