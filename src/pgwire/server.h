@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,7 +67,7 @@ private:
     std::string _bound_host;
     uint16_t _bound_port = 0;
     unsigned _next_shard = 0;
-    bool _stopping = false;
+    std::atomic<bool> _stopping{false}; /// read by shards adopting a connection
     /// Per shard, its connections; each list is touched only on its shard.
     std::vector<std::vector<std::weak_ptr<connection>>> _connections;
 };

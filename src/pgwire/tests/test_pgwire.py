@@ -554,6 +554,28 @@ class BadInputTests(unittest.TestCase):
             self.assertEqual(self.read_all(c.sock), b"")
         self.assert_server_alive()
 
+    def test_random_messages_never_crash_the_server(self):
+        import random
+        rng = random.Random(1234)
+        kinds = b"QPBDECSHXFdcf?\x00\xff"
+        for _ in range(60):
+            c = self.raw()
+            c.startup()
+            c.sock.settimeout(5)
+            # The server answers or closes; either way it must not hang.
+            try:
+                for _ in range(rng.randint(1, 6)):
+                    body = bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 40)))
+                    c.send(pg_raw.msg(bytes([rng.choice(kinds)]), body))
+                c.send(pg_raw.SYNC)
+                while True:
+                    kind, _ = c.read()
+                    if kind == "Z":
+                        break
+            except (EOFError, OSError):
+                pass
+        self.assert_server_alive()
+
     def test_truncated_message_then_close(self):
         c = self.raw()
         c.startup()
