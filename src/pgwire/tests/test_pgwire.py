@@ -38,8 +38,24 @@ def setUpModule():
 def tearDownModule():
     if SERVER is None:
         return
+    # Stopping closes the connections still open, mid-statement or idle.
+    idle = pg_raw.RawConn(PORT)
+    idle.startup()
+    busy = pg_raw.RawConn(PORT)
+    busy.startup()
+    busy.send(pg_raw.query("SLEEP 60000"))
+    time.sleep(0.2)
     SERVER.send_signal(signal.SIGTERM)
     code = SERVER.wait(timeout=30)
+    for c in (idle, busy):
+        c.sock.settimeout(5)
+        try:
+            left = c.sock.recv(100)
+        except OSError:
+            left = b""
+        c.sock.close()
+        if left:
+            raise RuntimeError("a connection got %r instead of being closed" % left)
     SERVER.stdout.close()
     if code != 0:
         raise RuntimeError("test server exited with %d" % code)
@@ -202,6 +218,37 @@ class Psycopg2Tests(unittest.TestCase):
         self.assertEqual(ctx.exception.pgcode, "26000")
         cur.execute("DEALLOCATE ALL")
         cur.execute("DISCARD ALL")
+
+
+class CancelTests(unittest.TestCase):
+    def test_psycopg2_cancel(self):
+        conn = connect()
+        conn.autocommit = True
+        timer = threading.Timer(0.3, conn.cancel)
+        timer.start()
+        started = time.monotonic()
+        with self.assertRaises(psycopg2.extensions.QueryCanceledError) as ctx:
+            conn.cursor().execute("SLEEP 1000")
+        timer.join()
+        self.assertEqual(ctx.exception.pgcode, "57014")
+        self.assertGreater(time.monotonic() - started, 0.2)
+        cur = conn.cursor()
+        cur.execute("SELECT 1 ROWS")
+        self.assertEqual(len(cur.fetchall()), 1)
+        conn.close()
+
+    def test_cancel_with_a_wrong_key_does_nothing(self):
+        c = pg_raw.RawConn(PORT)
+        c.startup()
+        pid, secret = c.key
+        c.send(pg_raw.query("SLEEP 300"))
+        other = socket.create_connection(("127.0.0.1", PORT), timeout=5)
+        other.sendall(struct.pack("!iiii", 16, 80877102, pid, secret ^ 1))
+        self.assertEqual(other.recv(10), b"")
+        other.close()
+        msgs = c.read_until_ready()
+        self.assertEqual("".join(k for k, _ in msgs), "CZ")
+        c.close()
 
 
 class TransactionTests(unittest.TestCase):
