@@ -8,7 +8,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -86,8 +85,20 @@ connection::~connection() {
 void connection::start() {
     spdlog::debug("pgwire: connection from {}", _peer);
     auto self = shared_from_this();
+    // An exception (a bug in a handler, say) ends this session only: logged, socket closed.
     asio::co_spawn(
-        _socket.get_executor(), [self]() { return self->run(); }, asio::detached);
+        _socket.get_executor(), [self]() { return self->run(); },
+        [self](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("pgwire: session from {} failed: {}", self->_peer, ex.what());
+            } catch (...) {
+                spdlog::error("pgwire: session from {} failed", self->_peer);
+            }
+            self->close();
+        });
 }
 
 void connection::close() {

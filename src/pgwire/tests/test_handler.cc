@@ -10,6 +10,7 @@
 #include <chrono>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 
 namespace spate::pgwire::testing {
 
@@ -112,6 +113,7 @@ public:
             r.command_tag = "SLEEP";
             co_return r;
         }
+        if (w.size() == 1 && upper(w[0]) == "THROW") throw std::runtime_error("test handler threw");
         co_return execute_now(sql, std::move(params));
     }
 

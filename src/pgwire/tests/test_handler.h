@@ -10,6 +10,7 @@
 //   CREATE THING <x>  "CREATE THING", with a notice
 //   SLEEP <ms>        waits, then "SLEEP" (for cancel tests)
 //   FLOATS            one row of special float8 values
+//   THROW             throws (a handler bug: the session must end, the server go on)
 //   anything else     42601 syntax error at position 1
 
 #include "pgwire/session_handler.h"

@@ -623,6 +623,14 @@ class BadInputTests(unittest.TestCase):
                 pass
         self.assert_server_alive()
 
+    def test_handler_exception_ends_only_its_session(self):
+        c = self.raw()
+        c.startup()
+        c.send(pg_raw.query("THROW"))
+        c.sock.settimeout(5)
+        self.assertEqual(self.read_all(c.sock), b"")
+        self.assert_server_alive()
+
     def test_truncated_message_then_close(self):
         c = self.raw()
         c.startup()
