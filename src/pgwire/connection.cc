@@ -396,7 +396,11 @@ asio::awaitable<void> connection::simple_query(std::string sql) {
             co_return;
         }
         send_result(std::get<query_result>(r));
-        if (_out.size() >= flush_threshold && !co_await flush()) co_return;
+        if (_out.size() >= flush_threshold) {
+            // Not in a && (GCC 12 and co_await in short-circuit conditions).
+            bool flushed = co_await flush();
+            if (!flushed) co_return;
+        }
     }
 }
 
@@ -658,7 +662,11 @@ asio::awaitable<void> connection::execute_message() {
         }
         ++p.next_row;
         ++sent;
-        if (_out.size() >= flush_threshold && !co_await flush()) co_return;
+        if (_out.size() >= flush_threshold) {
+            // Not in a && (GCC 12 and co_await in short-circuit conditions).
+            bool flushed = co_await flush();
+            if (!flushed) co_return;
+        }
     }
     if (p.next_row < rows.size()) {
         write_empty(_out, 's'); // PortalSuspended

@@ -29,7 +29,8 @@ class connection;
 /// stop() runs on shard 0; the object outlives the shards' loops.
 class server {
 public:
-    /// `listen` is "host:port" (IPv6 hosts in brackets); port 0 picks a free one.
+    /// `listen` is "host:port": an IP address or localhost (IPv6 in brackets, "[::1]:5432");
+    /// port 0 picks a free one.
     server(runtime::shard_set& shards, std::string listen, handler_factory factory,
            relation_lister relations);
     ~server();

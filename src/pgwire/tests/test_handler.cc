@@ -106,8 +106,8 @@ public:
                                                             std::vector<cell> params) override {
         auto w = words(sql);
         if (w.size() == 2 && upper(w[0]) == "SLEEP") {
-            boost::asio::steady_timer t(co_await boost::asio::this_coro::executor,
-                                        std::chrono::milliseconds(std::atoi(w[1].c_str())));
+            auto ex = co_await boost::asio::this_coro::executor;
+            boost::asio::steady_timer t(ex, std::chrono::milliseconds(std::atoi(w[1].c_str())));
             co_await t.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
             query_result r;
             r.command_tag = "SLEEP";
