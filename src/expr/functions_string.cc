@@ -1,0 +1,2 @@
+#include "expr/functions_internal.h"
+namespace spate::expr { void register_string(function_registry&) {} }
