@@ -35,7 +35,11 @@ double round_half_even(double x) {
 double c_ceil(double x) { return std::ceil(x); }
 double c_floor(double x) { return std::floor(x); }
 double c_trunc(double x) { return std::trunc(x); }
-double c_cbrt(double x) { return std::cbrt(x); }
+double c_cbrt(double x) { // one Newton step, so exact cubes come out exact
+    double r = std::cbrt(x);
+    if (r != 0 && std::isfinite(r)) r -= (r * r * r - x) / (3 * r * r);
+    return r;
+}
 double c_sin(double x) { return std::sin(x); }
 double c_cos(double x) { return std::cos(x); }
 double c_tan(double x) { return std::tan(x); }
