@@ -170,8 +170,8 @@ resolved resolve(const std::string& name, std::vector<bound_expr_ptr> args) {
 
 // Arithmetic and comparison on two decimals work on equal scales.
 bool aligns_decimal_scales(std::string_view name) {
-    static constexpr std::string_view ops[] = {"+", "-", "%", "=", "<>", "<", "<=", ">", ">=",
-                                               "mod"};
+    static constexpr std::string_view ops[] = {"+", "-",  "%", "=",  "<>",
+                                               "<", "<=", ">", ">=", "mod"};
     return std::find(std::begin(ops), std::end(ops), name) != std::end(ops);
 }
 
@@ -217,17 +217,17 @@ const function_overload* equality_for(data_type t) {
     type_id id = t.id == type_id::null ? type_id::boolean : t.id;
     for (const function_overload* f : function_registry::instance().lookup("="))
         if (f->params[0] == id && f->params[1] == id) return f;
-    throw bind_error(std::string(sqlstate::undefined_function),
-                     fmt::format("could not identify an equality operator for type {}",
-                                 type_name(t)));
+    throw bind_error(
+        std::string(sqlstate::undefined_function),
+        fmt::format("could not identify an equality operator for type {}", type_name(t)));
 }
 
 bound_expr_ptr as_boolean(bound_expr_ptr e, std::string_view what) {
     if (e->type.id == type_id::boolean) return e;
     if (is_untyped(*e)) return coerce(std::move(e), type_id::boolean);
-    throw bind_error(std::string(sqlstate::datatype_mismatch),
-                     fmt::format("argument of {} must be type boolean, not type {}", what,
-                                 type_name(e->type)));
+    throw bind_error(
+        std::string(sqlstate::datatype_mismatch),
+        fmt::format("argument of {} must be type boolean, not type {}", what, type_name(e->type)));
 }
 
 bound_expr_ptr as_string(bound_expr_ptr e, std::string_view op) {
@@ -257,10 +257,9 @@ bound_expr_ptr make_cast(bound_expr_ptr e, data_type target) {
         if (e->type.is_integer() && target.id == type_id::timestamp)
             hint = "Use to_timestamp_ms(bigint) for milliseconds since the epoch or "
                    "to_timestamp(double precision) for seconds.";
-        throw bind_error(std::string(sqlstate::cannot_coerce),
-                         fmt::format("cannot cast type {} to {}", type_name(e->type),
-                                     type_name(target)),
-                         hint);
+        throw bind_error(
+            std::string(sqlstate::cannot_coerce),
+            fmt::format("cannot cast type {} to {}", type_name(e->type), type_name(target)), hint);
     }
     auto c = node(expr_kind::cast, target, {std::move(e)});
     return try_fold(c);
@@ -282,9 +281,9 @@ data_type common_type(data_type a, data_type b, std::string_view context) {
         }
         return ra > rb ? a : b;
     }
-    throw bind_error(std::string(sqlstate::datatype_mismatch),
-                     fmt::format("{} types {} and {} cannot be matched", context, type_name(a),
-                                 type_name(b)));
+    throw bind_error(
+        std::string(sqlstate::datatype_mismatch),
+        fmt::format("{} types {} and {} cannot be matched", context, type_name(a), type_name(b)));
 }
 
 bound_expr_ptr make_call(std::string_view name_in, std::vector<bound_expr_ptr> args) {
@@ -419,17 +418,17 @@ std::vector<std::string> function_signatures() {
         }
         std::string params;
         for (size_t i = 0; i < f->params.size(); ++i) {
-            params += (i ? ", " : "") + (f->any_as_text ? std::string("any")
-                                                         : type_name(data_type(f->params[i])));
+            params += (i ? ", " : "") +
+                      (f->any_as_text ? std::string("any") : type_name(data_type(f->params[i])));
             if (f->variadic && i + 1 == f->params.size()) params += "...";
         }
         std::string result =
-            f->result_rule ? std::string(f->result.id == type_id::null ? "numeric"
-                                                                       : type_name(f->result))
-                           : type_name(f->result);
+            f->result_rule
+                ? std::string(f->result.id == type_id::null ? "numeric" : type_name(f->result))
+                : type_name(f->result);
         if (f->is_operator && f->params.size() == 2)
-            out.push_back(fmt::format("{} {} {} -> {}", type_name(data_type(f->params[0])),
-                                      f->name, type_name(data_type(f->params[1])), result));
+            out.push_back(fmt::format("{} {} {} -> {}", type_name(data_type(f->params[0])), f->name,
+                                      type_name(data_type(f->params[1])), result));
         else if (f->is_operator)
             out.push_back(fmt::format("{} {} -> {}", f->name, params, result));
         else

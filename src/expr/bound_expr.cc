@@ -53,7 +53,8 @@ std::string bound_expr::to_string() const {
         return column_name.empty() ? fmt::format("${}", column_index + 1) : column_name;
     case expr_kind::call:
         if (function->is_operator && !is_alpha_name(function->name)) {
-            if (args.size() == 1) return fmt::format("({}{})", function->name, args[0]->to_string());
+            if (args.size() == 1)
+                return fmt::format("({}{})", function->name, args[0]->to_string());
             return fmt::format("({} {} {})", args[0]->to_string(), function->name,
                                args[1]->to_string());
         }

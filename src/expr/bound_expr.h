@@ -14,19 +14,19 @@ struct function_overload;
 
 /// What a bound_expr node is.
 enum class expr_kind : uint8_t {
-    constant,   ///< `constant`
-    column_ref, ///< input column `column_index` of the batch
-    call,       ///< `function` applied to `args` (operators too)
-    cast,       ///< args[0] converted to `type`
-    and_,       ///< args[0] AND args[1] (three-valued)
-    or_,        ///< args[0] OR args[1]
-    not_,       ///< NOT args[0]
-    case_,      ///< args = when1, then1, when2, then2, ... [, else when has_else]
-    coalesce,   ///< first non-NULL of args, evaluated lazily
-    nullif,     ///< NULL when args[0] = args[1], else args[0]
-    is_null,    ///< args[0] IS NULL (`negated`: IS NOT NULL)
-    is_true,    ///< args[0] IS TRUE (`negated`: IS NOT TRUE)
-    is_false,   ///< args[0] IS FALSE (`negated`: IS NOT FALSE)
+    constant,         ///< `constant`
+    column_ref,       ///< input column `column_index` of the batch
+    call,             ///< `function` applied to `args` (operators too)
+    cast,             ///< args[0] converted to `type`
+    and_,             ///< args[0] AND args[1] (three-valued)
+    or_,              ///< args[0] OR args[1]
+    not_,             ///< NOT args[0]
+    case_,            ///< args = when1, then1, when2, then2, ... [, else when has_else]
+    coalesce,         ///< first non-NULL of args, evaluated lazily
+    nullif,           ///< NULL when args[0] = args[1], else args[0]
+    is_null,          ///< args[0] IS NULL (`negated`: IS NOT NULL)
+    is_true,          ///< args[0] IS TRUE (`negated`: IS NOT TRUE)
+    is_false,         ///< args[0] IS FALSE (`negated`: IS NOT FALSE)
     is_distinct_from, ///< args[0] IS DISTINCT FROM args[1] (`negated`: IS NOT DISTINCT FROM)
     in_list,          ///< args[0] IN (args[1..]) (`negated`: NOT IN)
     like,             ///< args[0] LIKE args[1] [ESCAPE args[2]] (`negated`, `case_insensitive`)
@@ -38,9 +38,9 @@ enum class expr_kind : uint8_t {
 struct bound_expr {
     expr_kind kind = expr_kind::constant;
     columnar::data_type type;
-    columnar::value constant;     ///< constant only
-    uint32_t column_index = 0;    ///< column_ref only
-    std::string column_name;      ///< column_ref only, for to_string()
+    columnar::value constant;                    ///< constant only
+    uint32_t column_index = 0;                   ///< column_ref only
+    std::string column_name;                     ///< column_ref only, for to_string()
     const function_overload* function = nullptr; ///< call only; also `=` for nullif/distinct/in
     std::vector<std::shared_ptr<const bound_expr>> args;
     bool negated = false;

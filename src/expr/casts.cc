@@ -53,8 +53,10 @@ bool rescale(int64_t v, int from, int to, int64_t& out) {
     if (to >= from) return !__builtin_mul_overflow(v, pow10_i64(to - from), &out);
     int64_t d = pow10_i64(from - to);
     int64_t q = v / d, r = v % d;
-    if (r * 2 >= d) ++q;
-    else if (r * 2 <= -d) --q;
+    if (r * 2 >= d)
+        ++q;
+    else if (r * 2 <= -d)
+        --q;
     out = q;
     return true;
 }
@@ -114,7 +116,9 @@ void to_integer(const kernel_call& c) {
     int64_t* out = c.out->i64();
     const char* range_msg = to == type_id::int32 ? "integer out of range" : "bigint out of range";
     switch (from.id) {
-    case type_id::boolean: map1(c.bools(0), out, c.rows, [](uint8_t b) { return int64_t(b); }); break;
+    case type_id::boolean:
+        map1(c.bools(0), out, c.rows, [](uint8_t b) { return int64_t(b); });
+        break;
     case type_id::int32:
     case type_id::int64:
         for (size_t i = 0; i < c.rows; ++i) {
@@ -150,8 +154,8 @@ void to_integer(const kernel_call& c) {
             if (!s.empty() && s.front() == '+') s.remove_prefix(1);
             int64_t v = 0;
             auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-            if (s.empty() || p != s.data() + s.size() || (ec != std::errc() &&
-                                                         ec != std::errc::result_out_of_range)) {
+            if (s.empty() || p != s.data() + s.size() ||
+                (ec != std::errc() && ec != std::errc::result_out_of_range)) {
                 bad_text(c, i, int_type_name(to), raw);
             } else if (ec == std::errc::result_out_of_range || !in_range(to, v)) {
                 c.fail(i, sqlstate::numeric_out_of_range,
@@ -197,8 +201,10 @@ void to_double(const kernel_call& c) {
             out[i] = 0;
             if (!c.row_valid(i)) continue;
             double d;
-            if (parse_double(c.strs(0)[i].view(), d)) out[i] = d;
-            else bad_text(c, i, "double precision", c.strs(0)[i].view());
+            if (parse_double(c.strs(0)[i].view(), d))
+                out[i] = d;
+            else
+                bad_text(c, i, "double precision", c.strs(0)[i].view());
         }
         break;
     default: break;
@@ -263,10 +269,12 @@ void to_boolean(const kernel_call& c) {
         std::string s;
         for (char ch : trim_space(raw))
             s += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (s == "t" || s == "true" || s == "y" || s == "yes" || s == "on" || s == "1") out[i] = 1;
+        if (s == "t" || s == "true" || s == "y" || s == "yes" || s == "on" || s == "1")
+            out[i] = 1;
         else if (s == "f" || s == "false" || s == "n" || s == "no" || s == "off" || s == "0")
             out[i] = 0;
-        else bad_text(c, i, "boolean", raw);
+        else
+            bad_text(c, i, "boolean", raw);
     }
 }
 
@@ -277,8 +285,10 @@ void to_timestamp(const kernel_call& c) {
         if (!c.row_valid(i)) continue;
         std::string_view raw = c.strs(0)[i].view();
         auto v = columnar::parse_timestamp(trim_space(raw));
-        if (v) out[i] = *v;
-        else bad_text(c, i, "timestamp", raw, sqlstate::invalid_datetime);
+        if (v)
+            out[i] = *v;
+        else
+            bad_text(c, i, "timestamp", raw, sqlstate::invalid_datetime);
     }
 }
 
@@ -289,8 +299,10 @@ void to_interval(const kernel_call& c) {
         if (!c.row_valid(i)) continue;
         std::string_view raw = c.strs(0)[i].view();
         auto v = columnar::parse_interval(trim_space(raw));
-        if (v) out[i] = *v;
-        else bad_text(c, i, "interval", raw, sqlstate::invalid_datetime);
+        if (v)
+            out[i] = *v;
+        else
+            bad_text(c, i, "interval", raw, sqlstate::invalid_datetime);
     }
 }
 
@@ -322,9 +334,8 @@ kernel_fn cast_kernel(data_type from, data_type to) {
         if (from.is_numeric() || f == type_id::varchar) return to_decimal;
         return nullptr;
     case type_id::boolean:
-        if (f == type_id::boolean) return [](const kernel_call& c) {
-            std::memcpy(c.out->bools(), c.bools(0), c.rows);
-        };
+        if (f == type_id::boolean)
+            return [](const kernel_call& c) { std::memcpy(c.out->bools(), c.bools(0), c.rows); };
         if (f == type_id::varchar || f == type_id::int32) return to_boolean;
         return nullptr;
     case type_id::timestamp:

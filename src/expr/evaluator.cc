@@ -397,8 +397,8 @@ column_ptr eval_like(const compiled_node& n, const batch& in, row_errors& errors
     }
     // A pattern computed per row: compiled per row.
     column_ptr p = n.children[1]->fn(*n.children[1], in, errors);
-    column_ptr esc = n.children.size() > 2 ? n.children[2]->fn(*n.children[2], in, errors)
-                                           : nullptr;
+    column_ptr esc =
+        n.children.size() > 2 ? n.children[2]->fn(*n.children[2], in, errors) : nullptr;
     for (size_t i = 0; i < in.rows; ++i) {
         if (s->is_null(i) || p->is_null(i) || (esc && esc->is_null(i))) {
             out->set_null(i);

@@ -22,18 +22,18 @@ using result_type_fn = columnar::data_type (*)(std::span<const columnar::data_ty
 /// One overload of a function or operator: its parameter types, result type, kernel and
 /// properties. Registered once at start-up and immutable; shared by every thread.
 struct function_overload {
-    std::string name;                       ///< lower case: "substring", "+", "->>"
-    std::vector<columnar::type_id> params;  ///< type_id::decimal accepts any decimal
-    columnar::data_type result;             ///< when result_rule is null
+    std::string name;                      ///< lower case: "substring", "+", "->>"
+    std::vector<columnar::type_id> params; ///< type_id::decimal accepts any decimal
+    columnar::data_type result;            ///< when result_rule is null
     kernel_fn kernel = nullptr;
     result_type_fn result_rule = nullptr;
     prepare_fn prepare = nullptr;
-    bool variadic = false;          ///< the last parameter repeats (0 or more times)
-    bool strict = true;             ///< NULL in any argument -> NULL, handled by the evaluator
-    bool deterministic = true;      ///< false: never folded (now(), random())
-    bool any_as_text = false;       ///< every argument of any type is cast to varchar (concat)
+    bool variadic = false;     ///< the last parameter repeats (0 or more times)
+    bool strict = true;        ///< NULL in any argument -> NULL, handled by the evaluator
+    bool deterministic = true; ///< false: never folded (now(), random())
+    bool any_as_text = false;  ///< every argument of any type is cast to varchar (concat)
     bool is_operator = false;
-    std::string doc;                ///< "substring(varchar, integer [, integer]) -> varchar"
+    std::string doc; ///< "substring(varchar, integer [, integer]) -> varchar"
 
     columnar::data_type result_type(std::span<const columnar::data_type> args) const {
         return result_rule ? result_rule(args) : result;

@@ -69,13 +69,16 @@ void checked_i64(const kernel_call& c, Op op) {
 }
 
 void add_i64(const kernel_call& c) {
-    checked_i64(c, [](int64_t a, int64_t b, int64_t* r) { return __builtin_add_overflow(a, b, r); });
+    checked_i64(c,
+                [](int64_t a, int64_t b, int64_t* r) { return __builtin_add_overflow(a, b, r); });
 }
 void sub_i64(const kernel_call& c) {
-    checked_i64(c, [](int64_t a, int64_t b, int64_t* r) { return __builtin_sub_overflow(a, b, r); });
+    checked_i64(c,
+                [](int64_t a, int64_t b, int64_t* r) { return __builtin_sub_overflow(a, b, r); });
 }
 void mul_int(const kernel_call& c) {
-    checked_i64(c, [](int64_t a, int64_t b, int64_t* r) { return __builtin_mul_overflow(a, b, r); });
+    checked_i64(c,
+                [](int64_t a, int64_t b, int64_t* r) { return __builtin_mul_overflow(a, b, r); });
 }
 
 // Integer division truncating toward zero; x / 0 is a row error.
@@ -129,8 +132,10 @@ void mul_decimal(const kernel_call& c) {
         __int128 p = static_cast<__int128>(a[i]) * b[i];
         if (drop > 0) {
             __int128 q = p / d, r = p % d;
-            if (r * 2 >= d) ++q;
-            else if (r * 2 <= -d) --q;
+            if (r * 2 >= d)
+                ++q;
+            else if (r * 2 <= -d)
+                --q;
             p = q;
         }
         bool o = p > lim || p < -lim;
@@ -163,11 +168,15 @@ void div_decimal(const kernel_call& c) {
         __int128 q = n / b[i], r = n % b[i];
         __int128 r2 = r * 2, bb = b[i];
         if (bb < 0) bb = -bb, r2 = -r2;
-        if (r2 >= bb) ++q;
-        else if (r2 <= -bb) --q;
+        if (r2 >= bb)
+            ++q;
+        else if (r2 <= -bb)
+            --q;
         o |= q > lim || q < -lim;
-        if (o) c.fail(i, sqlstate::numeric_out_of_range, "numeric field overflow");
-        else out[i] = static_cast<int64_t>(q);
+        if (o)
+            c.fail(i, sqlstate::numeric_out_of_range, "numeric field overflow");
+        else
+            out[i] = static_cast<int64_t>(q);
     }
 }
 
@@ -175,14 +184,21 @@ template <typename Op>
 void f64_binary(const kernel_call& c, Op op) {
     map2(c.f64(0), c.f64(1), c.out->f64(), c.rows, op);
 }
-void add_f64(const kernel_call& c) { f64_binary(c, [](double a, double b) { return a + b; }); }
-void sub_f64(const kernel_call& c) { f64_binary(c, [](double a, double b) { return a - b; }); }
-void mul_f64(const kernel_call& c) { f64_binary(c, [](double a, double b) { return a * b; }); }
+void add_f64(const kernel_call& c) {
+    f64_binary(c, [](double a, double b) { return a + b; });
+}
+void sub_f64(const kernel_call& c) {
+    f64_binary(c, [](double a, double b) { return a - b; });
+}
+void mul_f64(const kernel_call& c) {
+    f64_binary(c, [](double a, double b) { return a * b; });
+}
 void div_f64(const kernel_call& c) {
     f64_binary(c, [](double a, double b) { return a / b; });
     const double* b = c.f64(1);
     for (size_t i = 0; i < c.rows; ++i)
-        if (b[i] == 0.0 && c.row_valid(i)) c.fail(i, sqlstate::division_by_zero, "division by zero");
+        if (b[i] == 0.0 && c.row_valid(i))
+            c.fail(i, sqlstate::division_by_zero, "division by zero");
 }
 void neg_f64(const kernel_call& c) {
     map1(c.f64(0), c.out->f64(), c.rows, [](double a) { return -a; });
@@ -205,7 +221,8 @@ void interval_scale_f64(const kernel_call& c) {
         double r = std::round(divide ? double(iv[i]) / f[i] : double(iv[i]) * f[i]);
         if (!std::isfinite(r) || std::fabs(r) > 9.2e18)
             c.fail(i, sqlstate::numeric_out_of_range, "interval out of range");
-        else out[i] = static_cast<int64_t>(r);
+        else
+            out[i] = static_cast<int64_t>(r);
     }
 }
 

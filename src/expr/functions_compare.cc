@@ -43,10 +43,14 @@ inline uint8_t holds(int c) {
 
 template <typename T>
 const T* data_of(const columnar::column& c) {
-    if constexpr (std::is_same_v<T, int64_t>) return c.i64();
-    else if constexpr (std::is_same_v<T, double>) return c.f64();
-    else if constexpr (std::is_same_v<T, uint8_t>) return c.bools();
-    else return c.strs();
+    if constexpr (std::is_same_v<T, int64_t>)
+        return c.i64();
+    else if constexpr (std::is_same_v<T, double>)
+        return c.f64();
+    else if constexpr (std::is_same_v<T, uint8_t>)
+        return c.bools();
+    else
+        return c.strs();
 }
 
 template <rel R, typename T>

@@ -55,28 +55,54 @@ int64_t iso_week(const civil& c) {
 }
 
 enum class field : uint8_t {
-    year, quarter, month, week, day, dow, isodow, doy, hour, minute, second, millisecond,
-    microsecond, epoch, decade, century, millennium
+    year,
+    quarter,
+    month,
+    week,
+    day,
+    dow,
+    isodow,
+    doy,
+    hour,
+    minute,
+    second,
+    millisecond,
+    microsecond,
+    epoch,
+    decade,
+    century,
+    millennium
 };
 
 std::optional<field> parse_field(std::string_view s) {
     std::string f;
     for (char ch : s)
         f += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    static const std::pair<const char*, field> names[] = {
-        {"year", field::year},       {"years", field::year},
-        {"quarter", field::quarter}, {"month", field::month},
-        {"months", field::month},    {"week", field::week},
-        {"day", field::day},         {"days", field::day},
-        {"dow", field::dow},         {"isodow", field::isodow},
-        {"doy", field::doy},         {"hour", field::hour},
-        {"hours", field::hour},      {"minute", field::minute},
-        {"minutes", field::minute},  {"second", field::second},
-        {"seconds", field::second},  {"millisecond", field::millisecond},
-        {"milliseconds", field::millisecond}, {"microsecond", field::microsecond},
-        {"microseconds", field::microsecond}, {"epoch", field::epoch},
-        {"decade", field::decade},   {"century", field::century},
-        {"millennium", field::millennium}};
+    static const std::pair<const char*, field> names[] = {{"year", field::year},
+                                                          {"years", field::year},
+                                                          {"quarter", field::quarter},
+                                                          {"month", field::month},
+                                                          {"months", field::month},
+                                                          {"week", field::week},
+                                                          {"day", field::day},
+                                                          {"days", field::day},
+                                                          {"dow", field::dow},
+                                                          {"isodow", field::isodow},
+                                                          {"doy", field::doy},
+                                                          {"hour", field::hour},
+                                                          {"hours", field::hour},
+                                                          {"minute", field::minute},
+                                                          {"minutes", field::minute},
+                                                          {"second", field::second},
+                                                          {"seconds", field::second},
+                                                          {"millisecond", field::millisecond},
+                                                          {"milliseconds", field::millisecond},
+                                                          {"microsecond", field::microsecond},
+                                                          {"microseconds", field::microsecond},
+                                                          {"epoch", field::epoch},
+                                                          {"decade", field::decade},
+                                                          {"century", field::century},
+                                                          {"millennium", field::millennium}};
     for (const auto& [n, v] : names)
         if (f == n) return v;
     return std::nullopt;
@@ -104,7 +130,8 @@ double field_value(field f, int64_t ms) {
     case field::epoch: return double(ms) / 1000.0;
     case field::decade: return std::floor(double(c.year) / 10.0);
     case field::century: return c.year > 0 ? double((c.year + 99) / 100) : double(c.year / 100 - 1);
-    case field::millennium: return c.year > 0 ? double((c.year + 999) / 1000) : double(c.year / 1000 - 1);
+    case field::millennium:
+        return c.year > 0 ? double((c.year + 999) / 1000) : double(c.year / 1000 - 1);
     }
     return 0;
 }
@@ -183,7 +210,8 @@ void date_trunc_fn(const kernel_call& c) {
         auto f = unit_of(c, i);
         if (!f) continue;
         auto t = trunc_to(*f, c.i64(1)[i]);
-        if (t) out[i] = *t;
+        if (t)
+            out[i] = *t;
         else
             c.fail(i, sqlstate::invalid_parameter,
                    fmt::format("unit \"{}\" not supported for date_trunc", c.strs(0)[i].view()));
@@ -195,8 +223,7 @@ void to_timestamp_seconds(const kernel_call& c) {
         double ms = std::round(c.f64(0)[i] * 1000.0);
         bool ok = std::isfinite(ms) && std::fabs(ms) < 9.2e18;
         c.out->i64()[i] = ok ? static_cast<int64_t>(ms) : 0;
-        if (!ok && c.row_valid(i))
-            c.fail(i, sqlstate::datetime_overflow, "timestamp out of range");
+        if (!ok && c.row_valid(i)) c.fail(i, sqlstate::datetime_overflow, "timestamp out of range");
     }
 }
 
@@ -261,8 +288,7 @@ void to_char_fn(const kernel_call& c) {
 }
 
 // Reads a timestamp written in format `f`; an error message when it does not fit.
-std::optional<int64_t> parse_with_format(std::string_view s, std::string_view f,
-                                         std::string& why) {
+std::optional<int64_t> parse_with_format(std::string_view s, std::string_view f, std::string& why) {
     int64_t year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, milli = 0;
     size_t at = 0;
     for (size_t k = 0; k < f.size();) {
@@ -278,35 +304,45 @@ std::optional<int64_t> parse_with_format(std::string_view s, std::string_view f,
                 ++at;
             std::string_view digits = s.substr(start, at - start);
             if (digits.empty() || (neg && digits.size() == 1)) {
-                why = fmt::format("invalid value \"{}\" for \"{}\"", s.substr(start, t->width),
-                                  name);
+                why =
+                    fmt::format("invalid value \"{}\" for \"{}\"", s.substr(start, t->width), name);
                 return std::nullopt;
             }
             int64_t v = std::stoll(std::string(digits));
-            if (name == "YYYY") year = v;
-            else if (name == "YY") year = 2000 + v;
-            else if (name == "MM") month = v;
-            else if (name == "DD") day = v;
-            else if (name == "HH24" || name == "HH" || name == "HH12") hour = v;
-            else if (name == "MI") minute = v;
-            else if (name == "SS") second = v;
-            else if (name == "MS") milli = v * (digits.size() == 1 ? 100 : digits.size() == 2 ? 10 : 1);
-            else if (name == "US") milli = v / 1000;
+            if (name == "YYYY")
+                year = v;
+            else if (name == "YY")
+                year = 2000 + v;
+            else if (name == "MM")
+                month = v;
+            else if (name == "DD")
+                day = v;
+            else if (name == "HH24" || name == "HH" || name == "HH12")
+                hour = v;
+            else if (name == "MI")
+                minute = v;
+            else if (name == "SS")
+                second = v;
+            else if (name == "MS")
+                milli = v * (digits.size() == 1 ? 100 : digits.size() == 2 ? 10 : 1);
+            else if (name == "US")
+                milli = v / 1000;
             k += name.size();
             continue;
         }
         // A separator in the format skips one separator of the input.
-        if (at < s.size() && !std::isalnum(static_cast<unsigned char>(s[at]))) ++at;
-        else if (at < s.size() && s[at] == f[k]) ++at;
+        if (at < s.size() && !std::isalnum(static_cast<unsigned char>(s[at])))
+            ++at;
+        else if (at < s.size() && s[at] == f[k])
+            ++at;
         ++k;
     }
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 ||
-        second > 60) {
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) {
         why = "date/time field value out of range";
         return std::nullopt;
     }
-    int64_t days = columnar::days_from_civil(year, static_cast<unsigned>(month),
-                                             static_cast<unsigned>(day));
+    int64_t days =
+        columnar::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     int64_t y2;
     unsigned m2, d2;
     columnar::civil_from_days(days, y2, m2, d2);
@@ -323,7 +359,8 @@ void to_timestamp_format(const kernel_call& c) {
         if (!c.row_valid(i)) continue;
         std::string why;
         auto v = parse_with_format(c.strs(0)[i].view(), c.strs(1)[i].view(), why);
-        if (v) c.out->i64()[i] = *v;
+        if (v)
+            c.out->i64()[i] = *v;
         else
             c.fail(i,
                    why.starts_with("date/time") ? sqlstate::datetime_overflow
@@ -345,8 +382,10 @@ void date_format_fn(const kernel_call& c) {
             if (ch == '\'') {
                 size_t e = f.find('\'', k + 1);
                 if (e == std::string_view::npos) e = f.size();
-                if (e == k + 1) buf += '\'';
-                else buf.append(f.substr(k + 1, e - k - 1));
+                if (e == k + 1)
+                    buf += '\'';
+                else
+                    buf.append(f.substr(k + 1, e - k - 1));
                 k = e + 1;
                 continue;
             }
@@ -365,8 +404,10 @@ void date_format_fn(const kernel_call& c) {
             case 'D': v = day_of_year(t); break;
             default: break;
             }
-            if (v < 0) buf.append(f.substr(k, run));
-            else fmt::format_to(std::back_inserter(buf), "{:0{}}", v, run);
+            if (v < 0)
+                buf.append(f.substr(k, run));
+            else
+                fmt::format_to(std::back_inserter(buf), "{:0{}}", v, run);
             k += run;
         }
         put_string(c, i, buf);
@@ -424,7 +465,8 @@ void register_datetime(function_registry& r) {
     r.add(make_fn("week", {T}, L, field_bigint<field::week>));
     r.add(make_fn("dayofmonth", {T}, L, field_bigint<field::day>));
     r.add(make_fn("dayofyear", {T}, L, field_bigint<field::doy>));
-    r.add(make_fn("dayofweek", {T}, L, flink_dayofweek, "dayofweek(timestamp) -> bigint (1 = Sunday)"));
+    r.add(make_fn("dayofweek", {T}, L, flink_dayofweek,
+                  "dayofweek(timestamp) -> bigint (1 = Sunday)"));
     r.add(make_fn("hour", {T}, L, field_bigint<field::hour>));
     r.add(make_fn("minute", {T}, L, field_bigint<field::minute>));
     r.add(make_fn("second", {T}, L, flink_second));

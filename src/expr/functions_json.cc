@@ -76,8 +76,10 @@ void get_fn(const kernel_call& c) {
         element e;
         if (!parse_doc(c, i, reader, e)) continue;
         bool found = by_index ? step_index(e, c.i64(1)[i]) : step_text(e, c.strs(1)[i].view());
-        if (!found) c.out->set_null(i);
-        else emit(c, i, e, as_text);
+        if (!found)
+            c.out->set_null(i);
+        else
+            emit(c, i, e, as_text);
     }
 }
 
@@ -113,8 +115,10 @@ void path_fn(const kernel_call& c) {
         bool found = true;
         for (std::string_view k : path_of(c.strs(1)[i].view()))
             if (!(found = step_text(e, k))) break;
-        if (!found) c.out->set_null(i);
-        else emit(c, i, e, as_text);
+        if (!found)
+            c.out->set_null(i);
+        else
+            emit(c, i, e, as_text);
     }
 }
 

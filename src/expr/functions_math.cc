@@ -32,18 +32,32 @@ double radians_d(double x) {
 double round_half_even(double x) {
     return std::nearbyint(x);
 }
-double c_ceil(double x) { return std::ceil(x); }
-double c_floor(double x) { return std::floor(x); }
-double c_trunc(double x) { return std::trunc(x); }
+double c_ceil(double x) {
+    return std::ceil(x);
+}
+double c_floor(double x) {
+    return std::floor(x);
+}
+double c_trunc(double x) {
+    return std::trunc(x);
+}
 double c_cbrt(double x) { // one Newton step, so exact cubes come out exact
     double r = std::cbrt(x);
     if (r != 0 && std::isfinite(r)) r -= (r * r * r - x) / (3 * r * r);
     return r;
 }
-double c_sin(double x) { return std::sin(x); }
-double c_cos(double x) { return std::cos(x); }
-double c_tan(double x) { return std::tan(x); }
-double c_atan(double x) { return std::atan(x); }
+double c_sin(double x) {
+    return std::sin(x);
+}
+double c_cos(double x) {
+    return std::cos(x);
+}
+double c_tan(double x) {
+    return std::tan(x);
+}
+double c_atan(double x) {
+    return std::atan(x);
+}
 
 // Functions with a domain: compute, then report rows outside it.
 template <double (*Fn)(double), bool (*Bad)(double)>
@@ -56,11 +70,21 @@ void f64_checked(const kernel_call& c, std::string_view state, const char* msg) 
     }
 }
 
-bool negative(double x) { return x < 0; }
-bool outside_unit(double x) { return x < -1 || x > 1; }
-double c_sqrt(double x) { return std::sqrt(x); }
-double c_asin(double x) { return std::asin(x); }
-double c_acos(double x) { return std::acos(x); }
+bool negative(double x) {
+    return x < 0;
+}
+bool outside_unit(double x) {
+    return x < -1 || x > 1;
+}
+double c_sqrt(double x) {
+    return std::sqrt(x);
+}
+double c_asin(double x) {
+    return std::asin(x);
+}
+double c_acos(double x) {
+    return std::acos(x);
+}
 
 void sqrt_fn(const kernel_call& c) {
     f64_checked<c_sqrt, negative>(c, sqlstate::invalid_power,
@@ -85,8 +109,12 @@ void log_fn(const kernel_call& c) {
                              : "cannot take logarithm of a negative number");
     }
 }
-double c_ln(double x) { return std::log(x); }
-double c_log10(double x) { return std::log10(x); }
+double c_ln(double x) {
+    return std::log(x);
+}
+double c_log10(double x) {
+    return std::log10(x);
+}
 
 void log_base_fn(const kernel_call& c) { // log(b, x)
     for (size_t i = 0; i < c.rows; ++i) {
@@ -97,8 +125,10 @@ void log_base_fn(const kernel_call& c) { // log(b, x)
             c.fail(i, sqlstate::invalid_log,
                    (b == 0 || x == 0) ? "cannot take logarithm of zero"
                                       : "cannot take logarithm of a negative number");
-        else if (b == 1) c.fail(i, sqlstate::division_by_zero, "division by zero");
-        else c.out->f64()[i] = std::log(x) / std::log(b);
+        else if (b == 1)
+            c.fail(i, sqlstate::division_by_zero, "division by zero");
+        else
+            c.out->f64()[i] = std::log(x) / std::log(b);
     }
 }
 
@@ -125,13 +155,15 @@ void power_fn(const kernel_call& c) {
             double r = std::pow(x, y);
             if (std::isinf(r) && std::isfinite(x) && std::isfinite(y))
                 c.fail(i, sqlstate::numeric_out_of_range, "value out of range: overflow");
-            else c.out->f64()[i] = r;
+            else
+                c.out->f64()[i] = r;
         }
     }
 }
 
 void atan2_fn(const kernel_call& c) {
-    map2(c.f64(0), c.f64(1), c.out->f64(), c.rows, [](double y, double x) { return std::atan2(y, x); });
+    map2(c.f64(0), c.f64(1), c.out->f64(), c.rows,
+         [](double y, double x) { return std::atan2(y, x); });
 }
 
 void abs_int(const kernel_call& c) {
@@ -164,11 +196,17 @@ int64_t round_decimal(int64_t v, int scale, int64_t digits, rmode m) {
     int64_t q = v / d, r = v % d;
     switch (m) {
     case rmode::round:
-        if (r * 2 >= d) ++q;
-        else if (r * 2 <= -d) --q;
+        if (r * 2 >= d)
+            ++q;
+        else if (r * 2 <= -d)
+            --q;
         break;
-    case rmode::ceil: if (r > 0) ++q; break;
-    case rmode::floor: if (r < 0) --q; break;
+    case rmode::ceil:
+        if (r > 0) ++q;
+        break;
+    case rmode::floor:
+        if (r < 0) --q;
+        break;
     case rmode::trunc: break;
     }
     int64_t out;
@@ -223,14 +261,19 @@ void extreme(const kernel_call& c) {
         for (const auto* a : c.args) {
             if (a->is_null(i)) continue;
             T v;
-            if constexpr (std::is_same_v<T, int64_t>) v = a->i64()[i];
-            else if constexpr (std::is_same_v<T, double>) v = a->f64()[i];
-            else if constexpr (std::is_same_v<T, uint8_t>) v = a->bools()[i];
-            else v = a->strs()[i];
+            if constexpr (std::is_same_v<T, int64_t>)
+                v = a->i64()[i];
+            else if constexpr (std::is_same_v<T, double>)
+                v = a->f64()[i];
+            else if constexpr (std::is_same_v<T, uint8_t>)
+                v = a->bools()[i];
+            else
+                v = a->strs()[i];
             bool better;
             if constexpr (std::is_same_v<T, columnar::string_ref>)
                 better = greatest ? v.view() > best.view() : v.view() < best.view();
-            else better = greatest ? v > best : v < best;
+            else
+                better = greatest ? v > best : v < best;
             if (!any || better) best = v;
             any = true;
         }
@@ -238,10 +281,14 @@ void extreme(const kernel_call& c) {
             c.out->set_null(i);
             continue;
         }
-        if constexpr (std::is_same_v<T, int64_t>) c.out->i64()[i] = best;
-        else if constexpr (std::is_same_v<T, double>) c.out->f64()[i] = best;
-        else if constexpr (std::is_same_v<T, uint8_t>) c.out->bools()[i] = best;
-        else c.out->strs()[i] = best;
+        if constexpr (std::is_same_v<T, int64_t>)
+            c.out->i64()[i] = best;
+        else if constexpr (std::is_same_v<T, double>)
+            c.out->f64()[i] = best;
+        else if constexpr (std::is_same_v<T, uint8_t>)
+            c.out->bools()[i] = best;
+        else
+            c.out->strs()[i] = best;
     }
     if constexpr (std::is_same_v<T, columnar::string_ref>)
         for (const auto* a : c.args)
@@ -251,8 +298,7 @@ void extreme(const kernel_call& c) {
 template <bool greatest>
 void add_extreme(function_registry& r, const char* name) {
     for (type_id t : {type_id::int32, type_id::int64, type_id::decimal, type_id::float64,
-                      type_id::varchar, type_id::timestamp, type_id::interval,
-                      type_id::boolean}) {
+                      type_id::varchar, type_id::timestamp, type_id::interval, type_id::boolean}) {
         kernel_fn k = nullptr;
         switch (data_type(t).physical()) {
         case columnar::physical_type::boolean: k = extreme<greatest, uint8_t>; break;
@@ -294,7 +340,8 @@ void register_math(function_registry& r) {
     r.add(make_fn("abs", {F}, F, [](const kernel_call& c) {
         map1(c.f64(0), c.out->f64(), c.rows, [](double v) { return std::fabs(v); });
     }));
-    auto dec = [&](const char* n, std::initializer_list<type_id> p, kernel_fn k, result_type_fn rule) {
+    auto dec = [&](const char* n, std::initializer_list<type_id> p, kernel_fn k,
+                   result_type_fn rule) {
         function_overload f = make_fn(n, p, D, k);
         f.result_rule = rule;
         r.add(std::move(f));
@@ -322,8 +369,10 @@ void register_math(function_registry& r) {
     r.add(make_fn("exp", {F}, F, exp_fn));
     r.add(make_fn("ln", {F}, F, log_fn<c_ln>));
     r.add(make_fn("log10", {F}, F, log_fn<c_log10>));
-    r.add(make_fn("log", {F}, F, log_fn<c_log10>, "log(double precision) -> double precision (base 10)"));
-    r.add(make_fn("log", {F, F}, F, log_base_fn, "log(base double precision, x double precision) -> double precision"));
+    r.add(make_fn("log", {F}, F, log_fn<c_log10>,
+                  "log(double precision) -> double precision (base 10)"));
+    r.add(make_fn("log", {F, F}, F, log_base_fn,
+                  "log(base double precision, x double precision) -> double precision"));
     r.add(make_fn("sign", {I}, I, sign_int));
     r.add(make_fn("sign", {L}, L, sign_int));
     dec("sign", {D}, sign_decimal, same);
@@ -340,7 +389,8 @@ void register_math(function_registry& r) {
     r.add(make_fn("radians", {F}, F, f64_fn<radians_d>));
     add_extreme<true>(r, "greatest");
     add_extreme<false>(r, "least");
-    function_overload rnd = make_fn("random", {}, F, random_fn, "random() -> double precision in [0, 1)");
+    function_overload rnd =
+        make_fn("random", {}, F, random_fn, "random() -> double precision in [0, 1)");
     rnd.deterministic = false;
     r.add(std::move(rnd));
 }

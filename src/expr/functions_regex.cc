@@ -28,9 +28,12 @@ std::shared_ptr<regex_state> compile(std::string_view pattern, std::string_view 
     opt.set_log_errors(false);
     opt.set_case_sensitive(!case_insensitive);
     for (char f : flags) {
-        if (f == 'g') s->global = true;
-        else if (f == 'i') opt.set_case_sensitive(false);
-        else if (f == 'c') opt.set_case_sensitive(true);
+        if (f == 'g')
+            s->global = true;
+        else if (f == 'i')
+            opt.set_case_sensitive(false);
+        else if (f == 'c')
+            opt.set_case_sensitive(true);
         else {
             why = fmt::format("invalid regular expression option: \"{}\"", f);
             return nullptr;
@@ -69,8 +72,8 @@ std::shared_ptr<const void> prepare(std::span<const bound_expr_ptr> args) {
     auto s = compile(p.constant.as_string(), flags, S.case_insensitive, why);
     if (!s) {
         bool option = why.starts_with("invalid regular expression option");
-        throw bind_error(std::string(option ? sqlstate::invalid_parameter : sqlstate::invalid_regex),
-                         why);
+        throw bind_error(
+            std::string(option ? sqlstate::invalid_parameter : sqlstate::invalid_regex), why);
     }
     return s;
 }
@@ -87,7 +90,7 @@ const regex_state* regex_of(const kernel_call& c, size_t i, std::shared_ptr<rege
     if (!tmp)
         c.fail(i,
                why.starts_with("invalid regular expression option") ? sqlstate::invalid_parameter
-                                                                   : sqlstate::invalid_regex,
+                                                                    : sqlstate::invalid_regex,
                why);
     return tmp.get();
 }
@@ -124,8 +127,7 @@ void extract_fn(const kernel_call& c) {
         }
         std::string_view s = c.strs(0)[i].view();
         re2::StringPiece text(s.data(), s.size());
-        if (!r->re->Match(text, 0, text.size(), RE2::UNANCHORED, groups,
-                          static_cast<int>(g) + 1) ||
+        if (!r->re->Match(text, 0, text.size(), RE2::UNANCHORED, groups, static_cast<int>(g) + 1) ||
             groups[g].data() == nullptr) {
             c.out->set_null(i);
             continue;
@@ -142,10 +144,14 @@ std::string rewrite_of(std::string_view r) {
     for (size_t k = 0; k < r.size(); ++k) {
         if (r[k] == '\\' && k + 1 < r.size()) {
             char n = r[k + 1];
-            if (n == '&') out += "\\0";
-            else if (std::isdigit(static_cast<unsigned char>(n))) out += '\\', out += n;
-            else if (n == '\\') out += "\\\\";
-            else out += "\\\\", out += n;
+            if (n == '&')
+                out += "\\0";
+            else if (std::isdigit(static_cast<unsigned char>(n)))
+                out += '\\', out += n;
+            else if (n == '\\')
+                out += "\\\\";
+            else
+                out += "\\\\", out += n;
             ++k;
         } else if (r[k] == '\\') {
             out += "\\\\";
@@ -166,8 +172,10 @@ void replace_fn(const kernel_call& c) {
         if (!r) continue;
         buf.assign(c.strs(0)[i].view());
         std::string rewrite = rewrite_of(c.strs(2)[i].view());
-        if (r->global) RE2::GlobalReplace(&buf, *r->re, rewrite);
-        else RE2::Replace(&buf, *r->re, rewrite);
+        if (r->global)
+            RE2::GlobalReplace(&buf, *r->re, rewrite);
+        else
+            RE2::Replace(&buf, *r->re, rewrite);
         put_string(c, i, buf);
     }
 }

@@ -165,8 +165,10 @@ void split_part_fn(const kernel_call& c) {
         std::vector<std::string_view> fields;
         if (!s.empty()) split_fields(s, d, [&](std::string_view f) { fields.push_back(f); });
         int64_t k = n > 0 ? n - 1 : static_cast<int64_t>(fields.size()) + n;
-        if (k < 0 || k >= static_cast<int64_t>(fields.size())) set_ref(c, i, s.substr(0, 0));
-        else set_ref(c, i, fields[static_cast<size_t>(k)]);
+        if (k < 0 || k >= static_cast<int64_t>(fields.size()))
+            set_ref(c, i, s.substr(0, 0));
+        else
+            set_ref(c, i, fields[static_cast<size_t>(k)]);
     });
 }
 
@@ -253,8 +255,10 @@ void side_fn(const kernel_call& c) {
         int64_t n = c.i64(1)[i];
         int64_t len = static_cast<int64_t>(utf8_length(s));
         int64_t keep = n >= 0 ? std::min(n, len) : std::max<int64_t>(0, len + n);
-        if (from_left) set_ref(c, i, s.substr(0, utf8_offset(s, static_cast<size_t>(keep))));
-        else set_ref(c, i, s.substr(utf8_offset(s, static_cast<size_t>(len - keep))));
+        if (from_left)
+            set_ref(c, i, s.substr(0, utf8_offset(s, static_cast<size_t>(keep))));
+        else
+            set_ref(c, i, s.substr(utf8_offset(s, static_cast<size_t>(len - keep))));
     });
 }
 
@@ -355,8 +359,10 @@ int upper_c(int ch) {
 
 void register_string(function_registry& r) {
     const type_id S = type_id::varchar, I = type_id::int32, B = type_id::boolean;
-    r.add(make_fn("lower", {S}, S, map_ascii<lower_c>, "lower(varchar) -> varchar (ASCII letters)"));
-    r.add(make_fn("upper", {S}, S, map_ascii<upper_c>, "upper(varchar) -> varchar (ASCII letters)"));
+    r.add(
+        make_fn("lower", {S}, S, map_ascii<lower_c>, "lower(varchar) -> varchar (ASCII letters)"));
+    r.add(
+        make_fn("upper", {S}, S, map_ascii<upper_c>, "upper(varchar) -> varchar (ASCII letters)"));
     for (const char* n : {"length", "char_length", "character_length"})
         r.add(make_fn(n, {S}, I, length_chars));
     r.add(make_fn("octet_length", {S}, I, length_bytes));

@@ -21,9 +21,8 @@ bool equal_folded(std::string_view a, std::string_view b, bool ci) {
 
 } // namespace
 
-std::optional<like_matcher> like_matcher::compile(std::string_view pattern,
-                                                  std::string_view escape, bool case_insensitive,
-                                                  std::string* why) {
+std::optional<like_matcher> like_matcher::compile(std::string_view pattern, std::string_view escape,
+                                                  bool case_insensitive, std::string* why) {
     if (escape.size() > 1) {
         if (why) *why = "invalid escape string";
         return std::nullopt;
@@ -61,10 +60,14 @@ std::optional<like_matcher> like_matcher::compile(std::string_view pattern,
                                       [](char k) { return k == 'l'; });
     if (literal_middle) {
         m._literal = m._tokens.substr(from, to - from);
-        if (lead && trail) m._shape = shape::contains;
-        else if (lead) m._shape = shape::suffix;
-        else if (trail) m._shape = shape::prefix;
-        else m._shape = shape::exact;
+        if (lead && trail)
+            m._shape = shape::contains;
+        else if (lead)
+            m._shape = shape::suffix;
+        else if (trail)
+            m._shape = shape::prefix;
+        else
+            m._shape = shape::exact;
     }
     return m;
 }
@@ -73,7 +76,8 @@ bool like_matcher::match(std::string_view s) const {
     const std::string& lit = _literal;
     switch (_shape) {
     case shape::exact: return equal_folded(s, lit, _ci);
-    case shape::prefix: return s.size() >= lit.size() && equal_folded(s.substr(0, lit.size()), lit, _ci);
+    case shape::prefix:
+        return s.size() >= lit.size() && equal_folded(s.substr(0, lit.size()), lit, _ci);
     case shape::suffix:
         return s.size() >= lit.size() && equal_folded(s.substr(s.size() - lit.size()), lit, _ci);
     case shape::contains:

@@ -26,9 +26,9 @@ private:
 
     shape _shape = shape::general;
     bool _ci = false;
-    std::string _literal;  ///< for the fast shapes: the text between the %s
-    std::string _tokens;   ///< general: pattern with escapes resolved; see _kinds
-    std::string _kinds;    ///< per token: 'l' literal byte, '%' any run, '_' one character
+    std::string _literal; ///< for the fast shapes: the text between the %s
+    std::string _tokens;  ///< general: pattern with escapes resolved; see _kinds
+    std::string _kinds;   ///< per token: 'l' literal byte, '%' any run, '_' one character
 };
 
 } // namespace spate::expr

@@ -13,8 +13,9 @@ bound_expr_ptr col(uint32_t i, data_type t) {
 } // namespace
 
 TEST(binder, unknown_function_hints_similar_names) {
-    EXPECT_EQ(bind_failure("substrng", {col(0, type_id::varchar)}),
-              "42883: function substrng(varchar) does not exist | Perhaps you meant substr, substring?");
+    EXPECT_EQ(
+        bind_failure("substrng", {col(0, type_id::varchar)}),
+        "42883: function substrng(varchar) does not exist | Perhaps you meant substr, substring?");
     EXPECT_EQ(bind_failure("frobnicate", {col(0, type_id::int32)}),
               "42883: function frobnicate(integer) does not exist | No function matches the given "
               "name and argument types. You might need to add explicit type casts.");
@@ -38,8 +39,9 @@ TEST(binder, implicit_casts_follow_postgres) {
     EXPECT_EQ(make_call("+", {col(0, type_id::int64), col(1, data_type::decimal(10, 2))})
                   ->type.to_string(),
               "numeric(18,2)");
-    EXPECT_EQ(make_call("+", {col(0, data_type::decimal(10, 2)), col(1, type_id::float64)})->type.id,
-              type_id::float64);
+    EXPECT_EQ(
+        make_call("+", {col(0, data_type::decimal(10, 2)), col(1, type_id::float64)})->type.id,
+        type_id::float64);
     // A string literal takes the type needed.
     auto cmp = make_call(">", {col(0, type_id::timestamp), make_constant(str("2024-01-01"))});
     EXPECT_EQ(cmp->args[1]->kind, expr_kind::constant);
@@ -88,7 +90,8 @@ TEST(binder, casts) {
     EXPECT_EQ(bad->kind, expr_kind::cast);
     columnar::batch one;
     one.rows = 1;
-    EXPECT_EQ(eval_rows(bad, one)[0], "ERROR 22P02: invalid input syntax for type integer: \"abc\"");
+    EXPECT_EQ(eval_rows(bad, one)[0],
+              "ERROR 22P02: invalid input syntax for type integer: \"abc\"");
 }
 
 TEST(binder, common_type) {
@@ -110,8 +113,9 @@ TEST(binder, function_lists) {
     EXPECT_NE(std::find(names.begin(), names.end(), "regexp_replace"), names.end());
     EXPECT_EQ(std::find(names.begin(), names.end(), "+"), names.end());
     auto sigs = function_signatures();
-    EXPECT_NE(std::find(sigs.begin(), sigs.end(), "split_part(varchar, varchar, integer) -> varchar"),
-              sigs.end());
+    EXPECT_NE(
+        std::find(sigs.begin(), sigs.end(), "split_part(varchar, varchar, integer) -> varchar"),
+        sigs.end());
 }
 
 TEST(binder, like_with_bad_constant_escape_fails_at_bind) {

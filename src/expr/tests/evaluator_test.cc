@@ -66,8 +66,8 @@ TEST(case_expr, errors_only_from_taken_branches) {
     auto x = col(0, type_id::int32, "x");
     auto zero = make_constant(i32(0));
     // CASE WHEN x = 0 THEN 0 ELSE 10 / x END
-    auto e = make_case({make_call("=", {x, zero})}, {zero},
-                       make_call("/", {make_constant(i32(10)), x}));
+    auto e =
+        make_case({make_call("=", {x, zero})}, {zero}, make_call("/", {make_constant(i32(10)), x}));
     EXPECT_EQ(eval_rows(e, b), (std::vector<std::string>{"0", "5", "NULL"}));
     EXPECT_EQ(e->to_string(), "CASE WHEN (x = 0) THEN 0 ELSE (10 / x) END");
     // Without the guard the error is reported for row 0 only.
@@ -132,9 +132,11 @@ TEST(evaluator, column_ref_is_shared_and_constants_expand) {
 }
 
 TEST(evaluator, predicate_selects_true_rows_only) {
-    auto b = make_batch({type_id::int32}, {{i32(5)}, {null_of(type_id::int32)}, {i32(0)}, {i32(7)}});
+    auto b =
+        make_batch({type_id::int32}, {{i32(5)}, {null_of(type_id::int32)}, {i32(0)}, {i32(7)}});
     auto x = make_column_ref(0, type_id::int32);
-    evaluator ev(make_call(">", {make_call("/", {make_constant(i32(10)), x}), make_constant(i32(1))}));
+    evaluator ev(
+        make_call(">", {make_call("/", {make_constant(i32(10)), x}), make_constant(i32(1))}));
     row_errors errors;
     std::vector<uint32_t> rows{99};
     ev.evaluate_predicate(b, errors, rows);
@@ -146,20 +148,21 @@ TEST(evaluator, predicate_selects_true_rows_only) {
 
 TEST(evaluator, large_batches_with_and_without_nulls) {
     for (bool nulls : {false, true}) {
-        columnar::batch b = columnar::batch::with_types(
-            std::vector<data_type>{type_id::float64, type_id::varchar});
+        columnar::batch b =
+            columnar::batch::with_types(std::vector<data_type>{type_id::float64, type_id::varchar});
         for (int i = 0; i < 10000; ++i) {
-            if (nulls && i % 7 == 0) b.columns[0]->push_null();
-            else b.columns[0]->push_f64(i);
+            if (nulls && i % 7 == 0)
+                b.columns[0]->push_null();
+            else
+                b.columns[0]->push_f64(i);
             b.columns[1]->push_string(i % 3 == 0 ? "Google" : "Bing");
         }
         b.rows = 10000;
         auto price = make_column_ref(0, type_id::float64, "price");
         auto channel = make_column_ref(1, type_id::varchar, "channel");
-        auto e = make_and(
-            make_call(">", {make_call("*", {price, make_constant(dec(908, 3, 3))}),
-                            make_constant(i32(1000))}),
-            make_call("=", {channel, make_constant(str("Google"))}));
+        auto e = make_and(make_call(">", {make_call("*", {price, make_constant(dec(908, 3, 3))}),
+                                          make_constant(i32(1000))}),
+                          make_call("=", {channel, make_constant(str("Google"))}));
         evaluator ev(e);
         row_errors errors;
         std::vector<uint32_t> rows;

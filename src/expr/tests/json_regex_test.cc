@@ -32,8 +32,9 @@ TEST(json, access) {
 TEST(json, casts_validate) {
     auto ok = make_cast(make_column_ref(0, type_id::varchar), type_id::json);
     auto b = make_batch({type_id::varchar}, {{str(R"({"a":1})")}, {str("nope")}});
-    EXPECT_EQ(eval_rows(ok, b), (std::vector<std::string>{
-                                    R"({"a":1})", "ERROR 22P02: invalid input syntax for type json: \"nope\""}));
+    EXPECT_EQ(eval_rows(ok, b),
+              (std::vector<std::string>{
+                  R"({"a":1})", "ERROR 22P02: invalid input syntax for type json: \"nope\""}));
     auto back = make_cast(make_column_ref(0, type_id::json), type_id::varchar);
     auto jb = make_batch({type_id::json}, {{json("[1]")}});
     EXPECT_EQ(eval_rows(back, jb)[0], "[1]");

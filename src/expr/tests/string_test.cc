@@ -27,7 +27,8 @@ TEST(strings, substring_in_characters) {
 }
 
 TEST(strings, concat_family) {
-    EXPECT_EQ(run("concat", {str("a"), null_of(type_id::varchar), i32(1), boolean(true)}), "a1true");
+    EXPECT_EQ(run("concat", {str("a"), null_of(type_id::varchar), i32(1), boolean(true)}),
+              "a1true");
     EXPECT_EQ(run("concat_ws", {str(","), str("a"), null_of(type_id::varchar), str("b")}), "a,b");
     EXPECT_EQ(run("concat_ws", {null_of(type_id::varchar), str("a")}), "NULL");
     EXPECT_EQ(run("||", {str("a"), str("b")}), "ab");
@@ -81,14 +82,14 @@ TEST(strings, misc) {
 }
 
 TEST(like, patterns_and_escapes) {
-    auto b = make_batch({type_id::varchar},
-                        {{str("abc")}, {str("a_c")}, {str("xabcx")}, {null_of(type_id::varchar)},
-                         {str("ÄBC")}});
+    auto b = make_batch(
+        {type_id::varchar},
+        {{str("abc")}, {str("a_c")}, {str("xabcx")}, {null_of(type_id::varchar)}, {str("ÄBC")}});
     auto s = make_column_ref(0, type_id::varchar);
     auto like = [&](const char* p, bool ci = false, const char* esc = nullptr) {
-        return eval_rows(make_like(s, make_constant(str(p)), esc ? make_constant(str(esc)) : nullptr,
-                                   ci, false),
-                         b);
+        return eval_rows(
+            make_like(s, make_constant(str(p)), esc ? make_constant(str(esc)) : nullptr, ci, false),
+            b);
     };
     using v = std::vector<std::string>;
     EXPECT_EQ(like("abc"), (v{"t", "f", "f", "NULL", "f"}));
@@ -107,8 +108,9 @@ TEST(like, patterns_and_escapes) {
 }
 
 TEST(like, pattern_per_row) {
-    auto b = make_batch({type_id::varchar, type_id::varchar},
-                        {{str("abc"), str("a%")}, {str("abc"), str("b%")}, {str("abc"), str("a\\")}});
+    auto b =
+        make_batch({type_id::varchar, type_id::varchar},
+                   {{str("abc"), str("a%")}, {str("abc"), str("b%")}, {str("abc"), str("a\\")}});
     auto e = make_like(make_column_ref(0, type_id::varchar), make_column_ref(1, type_id::varchar),
                        nullptr, false, false);
     EXPECT_EQ(eval_rows(e, b),

@@ -16,16 +16,30 @@ using columnar::data_type;
 using columnar::type_id;
 using columnar::value;
 
-inline value i32(int64_t v) { return value::int64(v, type_id::int32); }
-inline value i64(int64_t v) { return value::int64(v); }
-inline value f64(double v) { return value::float64(v); }
-inline value str(std::string s) { return value::string(std::move(s)); }
-inline value json(std::string s) { return value::string(std::move(s), type_id::json); }
-inline value boolean(bool b) { return value::boolean(b); }
+inline value i32(int64_t v) {
+    return value::int64(v, type_id::int32);
+}
+inline value i64(int64_t v) {
+    return value::int64(v);
+}
+inline value f64(double v) {
+    return value::float64(v);
+}
+inline value str(std::string s) {
+    return value::string(std::move(s));
+}
+inline value json(std::string s) {
+    return value::string(std::move(s), type_id::json);
+}
+inline value boolean(bool b) {
+    return value::boolean(b);
+}
 inline value dec(int64_t unscaled, uint8_t p, uint8_t s) {
     return value::int64(unscaled, data_type::decimal(p, s));
 }
-inline value null_of(data_type t) { return value::null(t); }
+inline value null_of(data_type t) {
+    return value::null(t);
+}
 value ts(std::string_view text);       ///< a timestamp from its text
 value interval(std::string_view text); ///< an interval from its text
 
