@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -174,15 +175,20 @@ void to_integer(const kernel_call& c) {
 
 bool parse_double(std::string_view s, double& out) {
     s = trim_space(s);
-    std::string lower;
-    for (char ch : s)
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (lower == "nan") return out = NAN, true;
-    if (lower == "infinity" || lower == "+infinity" || lower == "inf") return out = INFINITY, true;
-    if (lower == "-infinity" || lower == "-inf") return out = -INFINITY, true;
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+    std::string_view digits = !s.empty() && s.front() == '+' ? s.substr(1) : s;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    if (!digits.empty() && ec == std::errc() && p == digits.data() + digits.size()) return true;
+    // Only the spelled-out special values are left.
+    auto is = [&](std::string_view word) {
+        return s.size() == word.size() &&
+               std::equal(s.begin(), s.end(), word.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == b;
+               });
+    };
+    if (is("nan")) return out = NAN, true;
+    if (is("infinity") || is("+infinity") || is("inf")) return out = INFINITY, true;
+    if (is("-infinity") || is("-inf")) return out = -INFINITY, true;
+    return false;
 }
 
 void to_double(const kernel_call& c) {

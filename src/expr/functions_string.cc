@@ -162,13 +162,15 @@ void split_part_fn(const kernel_call& c) {
             c.fail(i, sqlstate::invalid_parameter, "field position must not be zero");
             return;
         }
-        std::vector<std::string_view> fields;
-        if (!s.empty()) split_fields(s, d, [&](std::string_view f) { fields.push_back(f); });
-        int64_t k = n > 0 ? n - 1 : static_cast<int64_t>(fields.size()) + n;
-        if (k < 0 || k >= static_cast<int64_t>(fields.size()))
-            set_ref(c, i, s.substr(0, 0));
-        else
-            set_ref(c, i, fields[static_cast<size_t>(k)]);
+        int64_t count = 0;
+        if (!s.empty()) split_fields(s, d, [&](std::string_view) { ++count; });
+        int64_t want = n > 0 ? n - 1 : count + n;
+        set_ref(c, i, s.substr(0, 0));
+        int64_t k = 0;
+        if (want >= 0 && want < count)
+            split_fields(s, d, [&](std::string_view f) {
+                if (k++ == want) set_ref(c, i, f);
+            });
     });
 }
 
@@ -279,13 +281,16 @@ void pad_fn(const kernel_call& c) {
         if (have >= len || fill.empty()) {
             buf.assign(s.substr(0, utf8_offset(s, static_cast<size_t>(std::min(have, len)))));
         } else {
-            std::string pad;
-            size_t fill_chars = utf8_length(fill);
+            if (!left) buf.append(s);
+            // The fill's characters, repeated: walk it and wrap around.
+            size_t at = 0;
             for (int64_t k = 0; k < len - have; ++k) {
-                size_t at = utf8_offset(fill, static_cast<size_t>(k) % fill_chars);
-                pad.append(fill.substr(at, char_len(fill, at)));
+                if (at >= fill.size()) at = 0;
+                size_t n = char_len(fill, at);
+                buf.append(fill.substr(at, n));
+                at += n;
             }
-            buf = left ? pad + std::string(s) : std::string(s) + pad;
+            if (left) buf.append(s);
         }
         put_string(c, i, buf);
     });
