@@ -85,6 +85,7 @@ aggregate_function make_variance(std::string_view kind, const columnar::data_typ
 aggregate_function make_bool_agg(bool is_or, const columnar::data_type& arg);
 aggregate_function make_approx_count_distinct(const columnar::data_type& arg);
 aggregate_function make_approx_percentile(std::span<const columnar::data_type> args);
+aggregate_function make_string_agg(std::span<const columnar::data_type> args, input_kind input);
 /// Wraps `inner` so that it sees each distinct value of the first argument once.
 aggregate_function make_distinct(aggregate_function inner);
 

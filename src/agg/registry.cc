@@ -14,7 +14,7 @@ namespace {
 using columnar::data_type;
 using columnar::type_id;
 
-constexpr std::array<std::string_view, 18> names = {
+constexpr std::array<std::string_view, 19> names = {
     "approx_count_distinct",
     "approx_distinct",
     "approx_percentile",
@@ -29,6 +29,7 @@ constexpr std::array<std::string_view, 18> names = {
     "stddev",
     "stddev_pop",
     "stddev_samp",
+    "string_agg",
     "sum",
     "var_pop",
     "var_samp",
@@ -88,7 +89,8 @@ aggregate_function resolve_plain(const std::string& n, std::span<const data_type
         if (args.size() > 1) throw_no_form(n, args);
         return make_count(args);
     }
-    size_t arity = (n == "approx_percentile" || n == "percentile_approx") ? 2 : 1;
+    size_t arity =
+        (n == "approx_percentile" || n == "percentile_approx" || n == "string_agg") ? 2 : 1;
     if (args.size() != arity) throw_no_form(n, args);
     bool untyped_ok =
         n == "min" || n == "max" || n == "approx_count_distinct" || n == "approx_distinct";
@@ -97,6 +99,7 @@ aggregate_function resolve_plain(const std::string& n, std::span<const data_type
                          "Could not choose a best candidate function. You might need to add "
                          "explicit type casts.");
     if (n == "sum") return make_sum(args[0]);
+    if (n == "string_agg") return make_string_agg(args, input);
     if (n == "avg") return make_avg(args[0]);
     if (n == "min" || n == "max") return make_min_max(n == "max", args[0], input);
     if (n == "bool_and" || n == "every") return make_bool_agg(false, args[0]);

@@ -7,6 +7,10 @@
 
 namespace spate::agg::detail {
 
+uint64_t value_multiset::hash_of(const slot& s) const {
+    return _strings ? hash_bytes(string_of(s)) : mix64(s.key);
+}
+
 int64_t value_multiset::add(uint64_t k, std::string_view s, int64_t delta) {
     if ((_used + 1) * 10 > _slots.size() * 7) grow();
     uint64_t h = _strings ? hash_bytes(s) : mix64(k);
@@ -15,17 +19,17 @@ int64_t value_multiset::add(uint64_t k, std::string_view s, int64_t delta) {
     slot* tomb = nullptr;
     for (;; i = (i + 1) & mask) {
         slot& sl = _slots[i];
-        if (sl.tag == empty) break;
-        if (sl.tag == dead) {
+        if (sl.tag() == empty) break;
+        if (sl.tag() == dead) {
             if (!tomb) tomb = &sl;
             continue;
         }
-        bool same = _strings ? sl.hash == h && string_of(sl) == s : sl.key == k;
+        bool same = _strings ? sl.meta == meta_of(h, live) && string_of(sl) == s : sl.key == k;
         if (!same) continue;
         sl.count += delta;
         assert(sl.count >= 0 && "retraction of a value that was never added");
         if (sl.count <= 0) {
-            sl.tag = dead;
+            sl.meta = (sl.meta & ~uint32_t{3}) | dead;
             --_live;
         }
         return sl.count;
@@ -36,8 +40,7 @@ int64_t value_multiset::add(uint64_t k, std::string_view s, int64_t delta) {
     }
     slot& sl = tomb ? *tomb : _slots[i];
     if (!tomb) ++_used;
-    sl.hash = h;
-    sl.tag = live;
+    sl.meta = meta_of(h, live);
     sl.count = delta;
     if (_strings) {
         sl.key = _chars.size();
@@ -60,15 +63,15 @@ void value_multiset::grow() {
     std::vector<char> chars;
     if (_strings) chars.reserve(_chars.size());
     for (const slot& o : old) {
-        if (o.tag != live) continue;
+        if (o.tag() != live) continue;
         slot n = o;
         if (_strings) {
             n.key = chars.size();
             chars.insert(chars.end(), _chars.begin() + static_cast<ptrdiff_t>(o.key),
                          _chars.begin() + static_cast<ptrdiff_t>(o.key + o.len));
         }
-        size_t i = n.hash & (cap - 1);
-        while (_slots[i].tag != empty)
+        size_t i = hash_of(o) & (cap - 1);
+        while (_slots[i].tag() != empty)
             i = (i + 1) & (cap - 1);
         _slots[i] = n;
     }

@@ -31,20 +31,27 @@ public:
     template <typename F>
     void for_each(F&& f) const {
         for (const slot& s : _slots)
-            if (s.tag == live) f(s.key, string_of(s), s.count);
+            if (s.tag() == live) f(s.key, string_of(s), s.count);
     }
 
     size_t heap_bytes() const { return _slots.capacity() * sizeof(slot) + _chars.capacity(); }
 
 private:
     enum : uint32_t { empty = 0, live = 1, dead = 2 };
+    /// 24 bytes: the key (or the string's offset in _chars), its count, the string's length,
+    /// and the tag in the low 2 bits of `meta` under the top 30 bits of the hash.
     struct slot {
-        uint64_t hash = 0;
-        uint64_t key = 0; ///< the key, or the offset of the string in _chars
-        uint32_t len = 0;
-        uint32_t tag = empty;
+        uint64_t key = 0;
         int64_t count = 0;
+        uint32_t len = 0;
+        uint32_t meta = empty;
+
+        uint32_t tag() const { return meta & 3; }
     };
+    static uint32_t meta_of(uint64_t hash, uint32_t tag) {
+        return (static_cast<uint32_t>(hash >> 32) & ~uint32_t{3}) | tag;
+    }
+    uint64_t hash_of(const slot& s) const;
 
     int64_t add(uint64_t k, std::string_view s, int64_t delta);
     std::string_view string_of(const slot& s) const {

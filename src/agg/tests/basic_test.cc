@@ -64,6 +64,18 @@ TEST(sum, bigint_overflow_is_reported_and_transient_overflow_is_not) {
     EXPECT_FALSE(st.ok());
 }
 
+TEST(sum, int_limits_and_negative_results) {
+    auto f = resolve("sum", {type_id::int32});
+    group g(f);
+    g.update({ints({INT32_MAX, INT32_MAX, INT32_MIN}, type_id::int32)});
+    EXPECT_EQ(g.result().as_i64(), int64_t{INT32_MAX} + INT32_MAX + INT32_MIN);
+    group neg(resolve("sum", {type_id::int64}));
+    neg.update({ints({INT64_MIN, 5, -5})});
+    eval_status st;
+    EXPECT_EQ(neg.result(&st).as_i64(), INT64_MIN);
+    EXPECT_TRUE(st.ok());
+}
+
 TEST(sum, decimal_keeps_scale_and_reports_overflow) {
     auto t = data_type::decimal(10, 2);
     auto f = resolve("sum", {t});
@@ -106,13 +118,15 @@ TEST(avg, integers_give_double_decimals_give_more_scale) {
     group gd(fd);
     gd.update({ints({100, 100, 200}, t)}); // 1.00, 1.00, 2.00 -> 1.33333333
     EXPECT_EQ(gd.result().as_i64(), 133'333'333);
-    gd.update({ints({-1000}, t)}); // -6.00 / 4 = -1.5 exactly... (4.00 - 10.00) / 4
+    gd.update({ints({-1000}, t)}); // (4.00 - 10.00) / 4 = -1.5
     EXPECT_EQ(gd.result().as_i64(), -150'000'000);
 
     // A wide decimal keeps its integer digits.
     auto w = data_type::decimal(18, 2);
     EXPECT_EQ(resolve("avg", {w}).result_type, data_type::decimal(18, 2));
     group gw(resolve("avg", {w}));
+    gw.update({ints({999'999'999'999'999'999, 999'999'999'999'999'999}, w)});
+    EXPECT_EQ(gw.result().as_i64(), 999'999'999'999'999'999);
 }
 
 TEST(avg, decimal_rounds_half_away_from_zero) {
@@ -276,6 +290,48 @@ TEST(bool_agg, and_or_every) {
     EXPECT_FALSE(o2.result().as_bool());
 }
 
+TEST(string_agg, append_only_joins_in_arrival_order_with_each_rows_separator) {
+    auto f =
+        resolve("string_agg", {type_id::varchar, type_id::varchar}, false, input_kind::append_only);
+    EXPECT_FALSE(f.retractable);
+    group g(f);
+    EXPECT_TRUE(g.result().is_null());
+    g.update({strings({std::nullopt, std::nullopt}), strings({",", ","})});
+    EXPECT_TRUE(g.result().is_null()); // only NULL values
+    g.update({strings({"b", std::nullopt, "a", "c"}), strings({"-", ",", "; ", std::nullopt})});
+    EXPECT_EQ(g.result().as_string(), "b; ac"); // the first value's separator is dropped
+}
+
+TEST(string_agg, changelog_joins_sorted_values_and_retracts) {
+    auto f = resolve("STRING_AGG", {type_id::varchar, type_id::varchar});
+    EXPECT_TRUE(f.retractable);
+    group g(f);
+    g.update({strings({"pear", "apple", std::nullopt, "pear"}), strings({", ", ";", ";", ";"})});
+    EXPECT_EQ(g.result().as_string(), "apple, pear, pear");
+    g.retract({strings({"pear"}), strings({", "})});
+    EXPECT_EQ(g.result().as_string(), "apple, pear");
+    g.retract({strings({"pear", "apple"}), strings({", ", ", "})});
+    EXPECT_TRUE(g.result().is_null());
+    EXPECT_EQ(g.rows(), 0);
+
+    group d(resolve("string_agg", {type_id::varchar, type_id::varchar}, true));
+    d.update({strings({"x", "y", "x"}), strings({"+", "+", "+"})});
+    EXPECT_EQ(d.result().as_string(), "x+y");
+}
+
+TEST(string_agg, append_only_merge_appends_with_the_first_separator) {
+    auto f =
+        resolve("string_agg", {type_id::varchar, type_id::varchar}, false, input_kind::append_only);
+    group a(f), b(f), empty(f);
+    a.update({strings({"x", "y"}), strings({"!", ","})});
+    b.update({strings({"z", "w"}), strings({"/", "+"})});
+    a.merge_from(b);
+    a.merge_from(empty);
+    EXPECT_EQ(a.result().as_string(), "x,y/z+w");
+    empty.merge_from(b);
+    EXPECT_EQ(empty.result().as_string(), "z+w");
+}
+
 bool same(const value& a, const value& b) {
     if (a.is_null() || b.is_null()) return a.is_null() == b.is_null();
     if (a.type.id == type_id::float64)
@@ -321,15 +377,25 @@ TEST(merge, equals_single_pass_for_every_mergeable_function) {
                             {"bool_and", bc},
                             {"bool_or", bc},
                             {"approx_count_distinct", sc},
-                            {"approx_count_distinct", ic}};
+                            {"approx_count_distinct", ic},
+                            {"string_agg", sc}};
     for (auto input : {input_kind::changelog, input_kind::append_only}) {
         for (auto& [name, col] : cases) {
-            auto f = resolve(name, {col->type()}, false, input);
+            // Append-only string_agg keeps arrival order, which a merge cannot: tested apart.
+            bool ordered = std::string_view(name) == "string_agg";
+            if (ordered && input == input_kind::append_only) continue;
+            std::vector<data_type> types = {col->type()};
+            std::vector<column_ptr> args = {col};
+            if (std::string_view(name) == "string_agg") {
+                types.push_back(type_id::varchar);
+                args.push_back(strings(std::vector<std::optional<std::string>>(sv.size(), ",")));
+            }
+            auto f = resolve(name, types, false, input);
             ASSERT_NE(f.merge, nullptr) << name;
             group whole(f), a(f), b(f);
-            whole.update({col}, {}, all);
-            a.update({col}, {}, first);
-            b.update({col}, {}, second);
+            whole.update(args, {}, all);
+            a.update(args, {}, first);
+            b.update(args, {}, second);
             a.merge_from(b);
             EXPECT_TRUE(same(a.result(), whole.result()))
                 << name << "(" << col->type().to_string() << "): " << a.result().to_string()

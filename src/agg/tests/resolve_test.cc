@@ -56,6 +56,9 @@ TEST(resolve, wrong_types_and_arity) {
     EXPECT_EQ(error_of("sum", {type_id::int64, type_id::int64}).sqlstate, "42883");
     EXPECT_EQ(error_of("count", {type_id::int64, type_id::int64}).sqlstate, "42883");
     EXPECT_EQ(error_of("approx_percentile", {type_id::float64}).sqlstate, "42883");
+    EXPECT_EQ(error_of("string_agg", {type_id::varchar}).sqlstate, "42883");
+    EXPECT_EQ(error_of("string_agg", {type_id::int64, type_id::varchar}).message,
+              "function string_agg(bigint, varchar) does not exist");
     EXPECT_EQ(error_of("approx_percentile", {type_id::varchar, type_id::float64}).sqlstate,
               "42883");
     EXPECT_EQ(error_of("approx_percentile", {type_id::float64, type_id::varchar}).sqlstate,
@@ -93,6 +96,7 @@ TEST(resolve, result_types_and_flags) {
         std::vector<data_type> args = {type_id::float64};
         if (n == "bool_and" || n == "bool_or" || n == "every") args = {type_id::boolean};
         if (n.find("percentile") != std::string::npos) args.push_back(type_id::float64);
+        if (n == "string_agg") args = {type_id::varchar, type_id::varchar};
         auto f = resolve(n, args);
         EXPECT_GT(f.state_size, 0u) << n;
         EXPECT_TRUE(f.init && f.update && f.finalize) << n;

@@ -120,6 +120,26 @@ TEST(approx_percentile, function_merges_exactly_and_checks_p) {
     EXPECT_STREQ(st.sqlstate, "22003");
 }
 
+TEST(approx_percentile, null_values_and_null_percentiles) {
+    auto f = resolve("approx_percentile", {type_id::float64, data_type::decimal(3, 2)});
+    auto t = data_type::decimal(3, 2);
+    group none(f);
+    none.update({doubles({std::nullopt, std::nullopt}), ints({50, 50}, t)});
+    EXPECT_TRUE(none.result().is_null()); // no values
+    EXPECT_EQ(none.rows(), 0);
+    group no_p(f);
+    no_p.update({doubles({1.0, 2.0}), ints({std::nullopt, std::nullopt}, t)});
+    EXPECT_TRUE(no_p.result().is_null()); // no percentile given
+    group later_p(f);
+    later_p.update({doubles({10.0, 20.0, 30.0}), ints({std::nullopt, 100, 0}, t)});
+    EXPECT_NEAR(later_p.result().as_f64(), 30.0, 0.3); // the first p given (1.00) wins
+    group negative(f);
+    negative.update({doubles({1.0}), ints({-1}, t)});
+    eval_status st;
+    (void)negative.result(&st);
+    EXPECT_STREQ(st.sqlstate, "22003");
+}
+
 TEST(approx_percentile, interval_result_is_an_interval) {
     auto f = resolve("percentile_approx", {type_id::interval, type_id::float64});
     group g(f);
