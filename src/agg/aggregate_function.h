@@ -74,7 +74,8 @@ struct aggregate_function {
 };
 
 /// A query-ending binding error: the aggregate does not exist or does not take these argument
-/// types. Carries Postgres' SQLSTATE; the SQL layer turns it into an ErrorResponse.
+/// types. Carries Postgres' SQLSTATE; the SQL layer turns it into an ErrorResponse. Thrown by
+/// resolve_aggregate on the binding thread and caught there.
 class bind_error : public std::runtime_error {
 public:
     bind_error(std::string sqlstate, std::string message, std::string hint = {})
