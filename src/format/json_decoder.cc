@@ -120,6 +120,34 @@ std::string_view trim_json_space(std::string_view s) {
     return s;
 }
 
+/// The deepest nesting of arrays and objects a json column keeps (simdjson's default limit).
+constexpr size_t max_json_depth = simdjson::DEFAULT_MAX_DEPTH;
+
+/// Whether the JSON text `s` (valid as far as simdjson's structure checks go) nests arrays and
+/// objects deeper than max_json_depth. On-Demand skips over values without counting their
+/// depth, so the json columns count it themselves.
+bool nested_too_deep(std::string_view s) {
+    if (s.size() <= max_json_depth) return false;
+    size_t depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_json_depth) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
 /// The text of a scalar value (a number's digits, a string with its quotes).
 std::string_view token_text(od::value& v) {
     return trim_json_space(v.raw_json_token());
@@ -193,9 +221,23 @@ bool equals_folded(std::string_view a, std::string_view b) {
     return true;
 }
 
-void wrong_kind(const field_spec& f, std::string_view key, od::json_type t, std::string& why) {
+/// A value of the wrong kind for column `f`: a bad value, or malformed JSON when the value is
+/// not even a valid literal of its kind ("tru").
+read_status wrong_kind(od::value& v, const field_spec& f, std::string_view key, od::json_type t,
+                       std::string& why) {
+    simdjson::error_code e = simdjson::SUCCESS;
+    if (t == od::json_type::boolean) {
+        bool b = false;
+        e = v.get_bool().get(b);
+    } else if (t == od::json_type::number) {
+        double d = 0;
+        e = v.get_double().get(d);
+        if (e == simdjson::NUMBER_OUT_OF_RANGE) e = simdjson::SUCCESS;
+    }
+    if (e) return json_failure(e);
     why = fmt::format("field \"{}\": expected {}, got {}", clip(key), detail::expected_kind(f.type),
                       kind_name(t));
+    return bad_value();
 }
 
 /// An integral JSON number into `out.i`; `what` names the type in messages.
@@ -210,6 +252,13 @@ read_status read_integer(od::value& v, const field_spec& f, std::string_view key
     std::string_view text = token_text(v);
     if (e == simdjson::INCORRECT_TYPE) {
         // A fraction or an exponent; a huge exponent or mantissa is out of range.
+        std::string_view digits = text.starts_with('-') ? text.substr(1) : text;
+        if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+            // An integer too long for 64 bits.
+            why = fmt::format("field \"{}\": {} is out of range for {}", clip(key), clip(text),
+                              f.type.to_string());
+            return bad_value();
+        }
         double d = 0;
         if (v.get_double().get(d) != simdjson::SUCCESS) return json_failure(simdjson::NUMBER_ERROR);
         if (f.type.id == type_id::timestamp || f.type.id == type_id::interval)
@@ -222,7 +271,7 @@ read_status read_integer(od::value& v, const field_spec& f, std::string_view key
     }
     if (e == simdjson::NUMBER_OUT_OF_RANGE) {
         why = fmt::format("field \"{}\": {} is out of range for {}", clip(key), clip(text),
-                          f.type.id == type_id::int32 ? "integer" : "bigint");
+                          f.type.to_string());
         return bad_value();
     }
     return json_failure(e);
@@ -243,7 +292,7 @@ read_status read_value(od::value& v, const field_spec& f, std::string_view key, 
     out.st = cell::state::value;
     switch (f.type.id) {
     case type_id::boolean: {
-        if (t != od::json_type::boolean) return wrong_kind(f, key, t, why), bad_value();
+        if (t != od::json_type::boolean) return wrong_kind(v, f, key, t, why);
         bool b = false;
         if (auto e = v.get_bool().get(b)) return json_failure(e);
         out.i = b;
@@ -251,10 +300,10 @@ read_status read_value(od::value& v, const field_spec& f, std::string_view key, 
     }
     case type_id::int32:
     case type_id::int64:
-        if (t != od::json_type::number) return wrong_kind(f, key, t, why), bad_value();
+        if (t != od::json_type::number) return wrong_kind(v, f, key, t, why);
         return read_integer(v, f, key, out, why);
     case type_id::float64: {
-        if (t != od::json_type::number) return wrong_kind(f, key, t, why), bad_value();
+        if (t != od::json_type::number) return wrong_kind(v, f, key, t, why);
         if (auto e = v.get_double().get(out.d)) return json_failure(e);
         return {};
     }
@@ -265,7 +314,7 @@ read_status read_value(od::value& v, const field_spec& f, std::string_view key, 
             return detail::decimal_from_text(f.type, token_text(v), key, out.i, why) ? read_status{}
                                                                                      : bad_value();
         }
-        if (t != od::json_type::string) return wrong_kind(f, key, t, why), bad_value();
+        if (t != od::json_type::string) return wrong_kind(v, f, key, t, why);
         std::string_view s;
         if (auto e = v.get_string().get(s)) return json_failure(e);
         return detail::decimal_from_text(f.type, s, key, out.i, why) ? read_status{} : bad_value();
@@ -287,12 +336,12 @@ read_status read_value(od::value& v, const field_spec& f, std::string_view key, 
             out.s = b ? "true" : "false";
             return {};
         }
-        return wrong_kind(f, key, t, why), bad_value();
+        return wrong_kind(v, f, key, t, why);
     }
     case type_id::timestamp:
     case type_id::interval: {
         if (t == od::json_type::number) return read_integer(v, f, key, out, why);
-        if (t != od::json_type::string) return wrong_kind(f, key, t, why), bad_value();
+        if (t != od::json_type::string) return wrong_kind(v, f, key, t, why);
         std::string_view s;
         if (auto e = v.get_string().get(s)) return json_failure(e);
         if (f.type.id == type_id::timestamp && fast_timestamp(s, out.i)) return {};
@@ -334,6 +383,11 @@ read_status read_value(od::value& v, const field_spec& f, std::string_view key, 
         }
         }
         if (e) return json_failure(e);
+        if (nested_too_deep(out.s)) {
+            why = fmt::format("field \"{}\": JSON nested deeper than {} levels", clip(key),
+                              max_json_depth);
+            return bad_value();
+        }
         return {};
     }
     case type_id::null: out.st = cell::state::null; return {};
@@ -381,8 +435,12 @@ bool json_decoder::decode_one(std::string_view record, std::string& why) {
     bool doc_ready = false;
     auto where = [&](simdjson::error_code e) {
         std::string_view msg = simdjson::error_message(e);
+        while (!msg.empty() && (msg.back() == '.' || msg.back() == ' '))
+            msg.remove_suffix(1);
         std::optional<size_t> at;
-        if (e == simdjson::UTF8_ERROR) {
+        if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
+            at = record.size(); // where it ended
+        } else if (e == simdjson::UTF8_ERROR) {
             at = detail::first_invalid_utf8(record);
         } else if (e == simdjson::UNESCAPED_CHARS || e == simdjson::UNCLOSED_STRING) {
             at = detail::first_string_error(record);
