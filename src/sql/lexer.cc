@@ -73,6 +73,21 @@ size_t utf8_length(std::string_view s, size_t i) {
     return n;
 }
 
+// Throws unless `text` (a literal's value after escapes) is valid UTF-8 without NUL bytes.
+void check_literal_text(const std::string& text, source_pos start) {
+    for (size_t i = 0; i < text.size();) {
+        size_t n = text[i] == '\0' ? 0 : utf8_length(text, i);
+        if (n == 0) {
+            throw encoding_error(
+                fmt::format("invalid byte sequence for encoding \"UTF8\": 0x{:02x} in the "
+                            "literal starting here",
+                            static_cast<unsigned char>(text[i])),
+                start);
+        }
+        i += n;
+    }
+}
+
 } // namespace
 
 const char* token_kind_name(token_kind k) {
@@ -223,6 +238,7 @@ token lexer::lex_quoted_ident(source_pos start) {
         advance(1);
     }
     if (text.empty()) throw syntax_error("zero-length delimited identifier", start);
+    check_literal_text(text, start);
     token t;
     t.kind = token_kind::quoted_ident;
     t.text = std::move(text);
@@ -338,6 +354,7 @@ token lexer::lex_string(source_pos start, bool escapes) {
         text += c;
         advance(1);
     }
+    check_literal_text(text, start);
     token t;
     t.kind = token_kind::string;
     t.text = std::move(text);
@@ -374,6 +391,7 @@ token lexer::lex_dollar(source_pos start) {
     token t;
     t.kind = token_kind::string;
     t.text = std::string(_sql.substr(body, close - body));
+    check_literal_text(t.text, start);
     t.raw = _sql.substr(begin, _pos.offset - begin);
     t.pos = start;
     return t;

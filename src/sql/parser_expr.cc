@@ -60,7 +60,7 @@ expr_ptr parser::parse_or() {
 }
 
 expr_ptr parser::parse_and() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr left = parse_not();
     while (at_kw("and")) {
         source_pos pos = advance().pos;
@@ -81,7 +81,7 @@ expr_ptr parser::parse_not() {
 }
 
 expr_ptr parser::parse_is() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr left = parse_comparison();
     while (at_kw("is")) {
         source_pos pos = advance().pos;
@@ -184,7 +184,7 @@ expr_ptr parser::parse_pattern() {
 }
 
 expr_ptr parser::parse_other_op() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr left = parse_additive();
     for (;;) {
         binary_op op;
@@ -203,7 +203,7 @@ expr_ptr parser::parse_other_op() {
 }
 
 expr_ptr parser::parse_additive() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr left = parse_multiplicative();
     for (;;) {
         binary_op op;
@@ -220,7 +220,7 @@ expr_ptr parser::parse_additive() {
 }
 
 expr_ptr parser::parse_multiplicative() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr left = parse_power();
     for (;;) {
         binary_op op;
@@ -239,7 +239,7 @@ expr_ptr parser::parse_multiplicative() {
 }
 
 expr_ptr parser::parse_power() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr left = parse_unary();
     while (at(token_kind::caret)) {
         source_pos pos = advance().pos;
@@ -261,7 +261,7 @@ expr_ptr parser::parse_unary() {
 }
 
 expr_ptr parser::parse_postfix() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     expr_ptr e = parse_primary();
     for (;;) {
         if (at(token_kind::double_colon)) {

@@ -77,7 +77,10 @@ public:
     /// Guards recursion: raises the depth on construction, restores it on destruction.
     class depth_guard {
     public:
-        explicit depth_guard(parser& p) : _p(p), _saved(p._depth) { bump(); }
+        /// `enter`: count this call as a level (false for functions that only loop).
+        explicit depth_guard(parser& p, bool enter = true) : _p(p), _saved(p._depth) {
+            if (enter) bump();
+        }
         ~depth_guard() { _p._depth = _saved; }
         depth_guard(const depth_guard&) = delete;
         depth_guard& operator=(const depth_guard&) = delete;

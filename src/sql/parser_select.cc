@@ -92,7 +92,7 @@ query_body_ptr parser::parse_set_expr() {
 }
 
 query_body_ptr parser::parse_set_term() {
-    depth_guard g(*this);
+    depth_guard g(*this, false);
     query_body_ptr left = parse_set_primary();
     while (at_kw("intersect")) {
         source_pos pos = advance().pos;
