@@ -147,7 +147,19 @@ bool parser::at_identifier() const {
 }
 
 std::string parser::parse_identifier(std::string_view what) {
-    if (!at_identifier()) fail(what);
+    if (!at_identifier()) {
+        if (at(token_kind::word)) {
+            try {
+                fail(what);
+            } catch (sql_error& e) {
+                e.hint = fmt::format("\"{}\" is a reserved word; write it in double quotes to use "
+                                     "it as a name.",
+                                     cur().text);
+                throw;
+            }
+        }
+        fail(what);
+    }
     return advance().text;
 }
 

@@ -22,7 +22,8 @@ query_ptr parser::parse_query() {
     auto q = std::make_unique<query>();
     q->pos = cur().pos;
     if (accept_kw("with")) {
-        if (at_kw("recursive")) fail("a common table expression (WITH RECURSIVE is not supported)");
+        if (at_kw("recursive"))
+            throw not_supported_error("WITH RECURSIVE is not supported", cur().pos);
         do {
             cte c;
             c.pos = cur().pos;
@@ -218,7 +219,8 @@ table_ref_ptr parser::parse_table_ref() {
             accept_kw("outer");
             expect_kw("join");
         } else if (at_kw("natural")) {
-            fail("a join type (NATURAL joins are not supported)");
+            throw not_supported_error("NATURAL JOIN is not supported", cur().pos,
+                                      "Name the join columns with USING (...).");
         } else {
             return left;
         }

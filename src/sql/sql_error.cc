@@ -10,19 +10,21 @@ sql_error::sql_error(std::string state, std::string msg, source_pos p, std::stri
 
 std::string format_error_with_caret(std::string_view sql, const sql_error& e) {
     size_t offset = std::min<size_t>(e.pos.offset, sql.size());
-    size_t begin = sql.rfind('\n', offset == 0 ? std::string_view::npos : offset - 1);
+    size_t begin = offset == 0 ? std::string_view::npos : sql.rfind('\n', offset - 1);
     begin = begin == std::string_view::npos ? 0 : begin + 1;
-    if (offset < sql.size() && sql[offset] == '\n' && offset > 0 && offset == begin) {
-        // The error is at an empty line's end: show that empty line.
-    }
     size_t end = sql.find('\n', begin);
     if (end == std::string_view::npos) end = sql.size();
     std::string_view line = sql.substr(begin, end - begin);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     std::string out(line);
     out += '\n';
+    // One space per character (not per byte: UTF-8 continuation bytes add nothing), tabs kept.
     for (size_t i = begin; i < offset; ++i) {
-        out += (i - begin < line.size() && line[i - begin] == '\t') ? '\t' : ' ';
+        auto c = static_cast<unsigned char>(sql[i]);
+        if (c == '\t')
+            out += '\t';
+        else if ((c & 0xC0) != 0x80)
+            out += ' ';
     }
     out += '^';
     return out;

@@ -30,6 +30,12 @@ struct syntax_error : sql_error {
         : sql_error("42601", std::move(msg), p, std::move(hint_text)) {}
 };
 
+/// SQLSTATE 0A000: valid SQL that spate does not support (WITH RECURSIVE, NATURAL JOIN, ...).
+struct not_supported_error : sql_error {
+    not_supported_error(std::string msg, source_pos p, std::string hint_text = {})
+        : sql_error("0A000", std::move(msg), p, std::move(hint_text)) {}
+};
+
 /// SQLSTATE 54001: nested too deeply (the parser's depth limit).
 struct too_complex_error : sql_error {
     too_complex_error(std::string msg, source_pos p) : sql_error("54001", std::move(msg), p) {}

@@ -15,6 +15,8 @@ TEST(parse_errors, message_and_position) {
     EXPECT_EQ(e.pos.line, 3u);
     EXPECT_EQ(e.pos.column, 6u);
     EXPECT_EQ(e.pos.offset, 19u);
+    EXPECT_EQ(e.hint,
+              "\"from\" is a reserved word; write it in double quotes to use it as a name.");
     EXPECT_STREQ(e.what(),
                  "line 3, column 6: syntax error at or near \"FROM\": expected a table name");
 
@@ -66,6 +68,10 @@ TEST(parse_errors, caret_formatting) {
     std::string end = "SELECT 1 +";
     e = error_of(end);
     EXPECT_EQ(format_error_with_caret(end, e), "SELECT 1 +\n          ^");
+    std::string utf8 = "SELECT '\xc3\xa9\xc3\xa9' FROM";
+    e = error_of(utf8);
+    EXPECT_EQ(e.pos.column, 19u); // bytes
+    EXPECT_EQ(format_error_with_caret(utf8, e), utf8 + "\n                ^");
     std::string first = "FROM";
     e = error_of(first);
     EXPECT_EQ(format_error_with_caret(first, e), "FROM\n^");
