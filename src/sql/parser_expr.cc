@@ -165,11 +165,17 @@ expr_ptr parser::parse_pattern() {
     }
     if (accept_kw("in")) {
         expect(token_kind::lparen, "\"(\" after IN");
-        if (at_query_start()) {
+        query_ptr sub;
+        if (at_kw("select") || at_kw("with") || at_kw("values")) {
+            sub = parse_query();
+        } else if (at_parenthesised_query()) {
+            sub = try_query_before_rparen();
+        }
+        if (sub) {
             auto e = std::make_unique<in_subquery_expr>(pos);
             e->negated = negated;
             e->operand = std::move(left);
-            e->subquery = parse_query();
+            e->subquery = std::move(sub);
             expect(token_kind::rparen, "\")\"");
             return e;
         }
@@ -329,6 +335,14 @@ expr_ptr parser::parse_primary() {
             return s;
         }
         advance();
+        if (at_parenthesised_query()) {
+            if (query_ptr q = try_query_before_rparen()) {
+                advance();
+                auto s = std::make_unique<subquery_expr>(pos);
+                s->subquery = std::move(q);
+                return s;
+            }
+        }
         expr_ptr e = parse_expr();
         expect(token_kind::rparen, "\")\"");
         return e;

@@ -129,6 +129,10 @@ public:
     void parse_table_alias(table_ref& t);
     table_arg parse_table_arg();
     bool at_query_start() const;
+    /// For a "(" that may start a query or something else: `((SELECT 1) UNION (SELECT 2))`
+    /// against `((SELECT 1) + 1)`. Parses a query if one reaches the current level's ")"
+    /// (not consumed), else rewinds and returns null. Depth errors are not retried.
+    query_ptr try_query_before_rparen();
     bool at_parenthesised_query() const;
 
     // Statements (parser_ddl.cc).

@@ -17,6 +17,21 @@ bool parser::at_parenthesised_query() const {
     return t.is("select") || t.is("with") || t.is("values");
 }
 
+query_ptr parser::try_query_before_rparen() {
+    size_t saved = _i;
+    int depth = _depth;
+    try {
+        query_ptr q = parse_query();
+        if (at(token_kind::rparen)) return q;
+    } catch (const too_complex_error&) {
+        throw;
+    } catch (const sql_error&) {
+    }
+    _i = saved;
+    _depth = depth;
+    return nullptr;
+}
+
 query_ptr parser::parse_query() {
     depth_guard g(*this);
     auto q = std::make_unique<query>();
@@ -246,10 +261,20 @@ table_ref_ptr parser::parse_table_primary() {
     depth_guard g(*this);
     source_pos pos = cur().pos;
     table_ref_ptr t;
+    query_ptr sub;
     if (at_parenthesised_query()) {
+        if (peek().kind == token_kind::lparen) {
+            advance();
+            sub = try_query_before_rparen();
+            if (!sub) --_i; // back to the "(" for the parenthesised FROM item below
+        } else {
+            advance();
+            sub = parse_query();
+        }
+    }
+    if (sub) {
         auto s = std::make_unique<subquery_table_ref>(pos);
-        advance();
-        s->subquery = parse_query();
+        s->subquery = std::move(sub);
         expect(token_kind::rparen, "\")\"");
         t = std::move(s);
     } else if (at(token_kind::lparen)) {

@@ -245,6 +245,20 @@ TEST(parse_query, subqueries_everywhere) {
     query_rt("SELECT (SELECT 1), a IN (SELECT b FROM u), EXISTS (SELECT 1) FROM "
              "(SELECT * FROM (SELECT 1 AS a) x) y WHERE a = (SELECT max(a) FROM z)");
     query_rt("SELECT * FROM ((SELECT 1) UNION (SELECT 2)) AS u");
+    // A "((" may open a query or an expression / a parenthesised FROM item.
+    auto e = testing::expr_rt("((SELECT 1) UNION (SELECT 2))");
+    ASSERT_EQ(e->kind, expr_kind::subquery);
+    EXPECT_EQ(e->as<subquery_expr>().subquery->body->kind, query_body_kind::set_operation);
+    e = testing::expr_rt("((SELECT 1) + 1)");
+    EXPECT_EQ(e->kind, expr_kind::binary);
+    e = testing::expr_rt("a IN ((SELECT 1) UNION (SELECT 2))");
+    EXPECT_EQ(e->kind, expr_kind::in_subquery);
+    e = testing::expr_rt("a IN ((SELECT 1), 2)");
+    ASSERT_EQ(e->kind, expr_kind::in_list);
+    EXPECT_EQ(e->as<in_list_expr>().list.size(), 2u);
+    auto q = query_rt("SELECT * FROM ((SELECT 1) AS a JOIN b ON TRUE)");
+    EXPECT_EQ(core(*q).from[0]->kind, table_ref_kind::join);
+    EXPECT_THROW(parse_expression("((SELECT 1) UNION (SELECT 2)"), syntax_error);
 }
 
 } // namespace
