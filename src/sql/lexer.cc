@@ -455,6 +455,11 @@ token lexer::next() {
             size_t j = i + 1;
             while (j < _sql.size() && is_digit(_sql[j]))
                 ++j;
+            if (j < _sql.size() && is_ident_start(static_cast<unsigned char>(_sql[j]))) {
+                throw syntax_error(fmt::format("trailing junk after parameter at or near \"{}\"",
+                                               _sql.substr(i, j - i + 1)),
+                                   start);
+            }
             token t = make(token_kind::parameter, i, start, j - i);
             t.text = std::string(t.raw.substr(1));
             return t;

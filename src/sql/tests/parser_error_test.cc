@@ -150,3 +150,75 @@ TEST(parse_errors, garbage_never_crashes) {
 
 } // namespace
 } // namespace spate::sql
+
+namespace spate::sql {
+namespace {
+
+TEST(parse_errors, table_of_messages_and_positions) {
+    struct {
+        const char* sql;
+        const char* message;
+        uint32_t line, column;
+    } cases[] = {
+        {"SELECT", "syntax error at end of input: expected an expression", 1, 7},
+        {"SELECT 1 FROM", "syntax error at end of input: expected a table name", 1, 14},
+        {"SELECT a FROM t\nWHERE a IN ()", "syntax error at or near \")\": expected an expression",
+         2, 13},
+        {"SELECT CAST(a AS) FROM t", "syntax error at or near \")\": expected a type name", 1, 17},
+        {"SELECT a FROM t GROUP a", "syntax error at or near \"a\": expected BY", 1, 23},
+        {"SELECT a FROM t ORDER BY a NULLS",
+         "syntax error at end of input: expected FIRST or "
+         "LAST after NULLS",
+         1, 33},
+        {"SELECT a FROM t JOIN u", "syntax error at end of input: expected ON or USING", 1, 23},
+        {"CREATE INDEX i",
+         "syntax error at or near \"INDEX\": expected SOURCE, TABLE, VIEW, "
+         "MATERIALIZED VIEW or SINK after CREATE",
+         1, 8},
+        {"CREATE SOURCE s (\n  a int,\n  b\n)",
+         "syntax error at or near \")\": expected a type "
+         "name",
+         4, 1},
+        {"CREATE SOURCE s (a int) WITH (k = 1",
+         "syntax error at end of input: expected \",\" or "
+         "\")\"",
+         1, 36},
+        {"CREATE MATERIALIZED VIEW v AS\n  SELECT a\n  FROM t\n  WHERE",
+         "syntax error at end "
+         "of input: expected an "
+         "expression",
+         4, 8},
+        {"DROP SOURCE IF s", "syntax error at or near \"s\": expected EXISTS", 1, 16},
+        {"SHOW CREATE INDEX i",
+         "syntax error at or near \"INDEX\": expected SOURCE, TABLE, VIEW, "
+         "MATERIALIZED VIEW or SINK",
+         1, 13},
+        {"frobnicate",
+         "syntax error at or near \"frobnicate\": expected a statement (SELECT, "
+         "CREATE, DROP, SHOW, EXPLAIN, INSERT, COPY, SET, ...)",
+         1, 1},
+        {"SELECT 1 2", "syntax error at or near \"2\": expected \";\" or the end of the statement",
+         1, 10},
+        {"SELECT a.b.c.d FROM t",
+         "syntax error at or near \"d\": expected a column name of at "
+         "most 3 parts",
+         1, 14},
+        {"SELECT f(x) OVER (ROWS 1) FROM t",
+         "syntax error at or near \")\": expected "
+         "PRECEDING or FOLLOWING",
+         1, 25},
+        {"SELECT 12abc", "trailing junk after numeric literal at or near \"12a\"", 1, 8},
+        {"SELECT @", "syntax error at or near \"@\"", 1, 8},
+        {"SELECT $1a", "trailing junk after parameter at or near \"$1a\"", 1, 8},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.sql);
+        sql_error e = testing::error_of(c.sql);
+        EXPECT_EQ(e.message, c.message);
+        EXPECT_EQ(e.pos.line, c.line);
+        EXPECT_EQ(e.pos.column, c.column);
+    }
+}
+
+} // namespace
+} // namespace spate::sql
