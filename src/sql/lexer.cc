@@ -90,19 +90,6 @@ void check_literal_text(const std::string& text, source_pos start) {
 
 } // namespace
 
-const char* token_kind_name(token_kind k) {
-    switch (k) {
-    case token_kind::end: return "end of input";
-    case token_kind::word: return "a word";
-    case token_kind::quoted_ident: return "a quoted identifier";
-    case token_kind::string: return "a string";
-    case token_kind::integer: return "an integer";
-    case token_kind::number: return "a number";
-    case token_kind::parameter: return "a parameter";
-    default: return "an operator";
-    }
-}
-
 lexer::lexer(std::string_view sql) : _sql(sql) {}
 
 char lexer::peek(size_t ahead) const {

@@ -364,6 +364,11 @@ expr_ptr parser::parse_word_primary() {
         advance();
         return l;
     }
+    if (w == "not") {
+        // NOT as an operand of a tighter operator, as Postgres' grammar allows: a = NOT b,
+        // - NOT b. It takes what NOT takes: a = NOT b = c is a = (NOT (b = c)).
+        return parse_not();
+    }
     if (w == "case") {
         advance();
         return parse_case(pos);

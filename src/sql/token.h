@@ -54,7 +54,4 @@ struct token {
     bool is(std::string_view kw) const { return kind == token_kind::word && text == kw; }
 };
 
-/// "a word", "\"FROM\"" style description used in error messages.
-const char* token_kind_name(token_kind k);
-
 } // namespace spate::sql

@@ -99,6 +99,11 @@ TEST(parse_expr, precedence_as_postgres) {
     EXPECT_EQ(expr_sql("a[1]::text"), "CAST(a[1] AS text)");
     EXPECT_EQ(expr_sql("- - a"), "(- (- a))");
     EXPECT_EQ(expr_sql("(a OR b) AND c"), "((a OR b) AND c)");
+    // NOT may be the operand of a tighter operator, and takes what NOT takes.
+    EXPECT_EQ(expr_sql("a = NOT b"), "(a = (NOT b))");
+    EXPECT_EQ(expr_sql("a = NOT b AND c"), "((a = (NOT b)) AND c)");
+    EXPECT_EQ(expr_sql("a = NOT b = c"), "(a = (NOT (b = c)))");
+    EXPECT_EQ(expr_sql("- NOT b"), "(- (NOT b))");
     // Comparisons do not associate (as in Postgres).
     EXPECT_THROW(parse_expression("a = b = c"), syntax_error);
     EXPECT_THROW(parse_expression("a < b < c"), syntax_error);
