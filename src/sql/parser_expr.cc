@@ -108,12 +108,42 @@ expr_ptr parser::parse_is() {
             fail("NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS");
         e->operand = std::move(left);
         left = std::move(e);
+        // As in Postgres' grammar, a tighter operator may follow: x IS NULL = false is
+        // (x IS NULL) = false.
+        if (at_operator_above_is()) left = parse_comparison(std::move(left));
     }
     return left;
 }
 
-expr_ptr parser::parse_comparison() {
-    expr_ptr left = parse_pattern();
+bool parser::at_operator_above_is() const {
+    switch (cur().kind) {
+    case token_kind::eq:
+    case token_kind::ne:
+    case token_kind::lt:
+    case token_kind::le:
+    case token_kind::gt:
+    case token_kind::ge:
+    case token_kind::concat:
+    case token_kind::arrow:
+    case token_kind::double_arrow:
+    case token_kind::plus:
+    case token_kind::minus:
+    case token_kind::star:
+    case token_kind::slash:
+    case token_kind::percent:
+    case token_kind::caret:
+    case token_kind::double_colon:
+    case token_kind::lbracket: return true;
+    case token_kind::word:
+        if (at_kw("like") || at_kw("ilike") || at_kw("between") || at_kw("in")) return true;
+        return at_kw("not") &&
+               (peek().is("like") || peek().is("ilike") || peek().is("between") || peek().is("in"));
+    default: return false;
+    }
+}
+
+expr_ptr parser::parse_comparison(expr_ptr seed) {
+    expr_ptr left = parse_pattern(std::move(seed));
     binary_op op;
     switch (cur().kind) {
     case token_kind::eq: op = binary_op::eq; break;
@@ -128,8 +158,8 @@ expr_ptr parser::parse_comparison() {
     return make_binary(op, std::move(left), parse_pattern(), pos);
 }
 
-expr_ptr parser::parse_pattern() {
-    expr_ptr left = parse_other_op();
+expr_ptr parser::parse_pattern(expr_ptr seed) {
+    expr_ptr left = parse_other_op(std::move(seed));
     bool negated = false;
     const token* op = &cur();
     if (at_kw("not") &&
@@ -189,9 +219,9 @@ expr_ptr parser::parse_pattern() {
     return left;
 }
 
-expr_ptr parser::parse_other_op() {
+expr_ptr parser::parse_other_op(expr_ptr seed) {
     depth_guard g(*this, false);
-    expr_ptr left = parse_additive();
+    expr_ptr left = parse_additive(std::move(seed));
     for (;;) {
         binary_op op;
         if (at(token_kind::concat))
@@ -208,9 +238,9 @@ expr_ptr parser::parse_other_op() {
     }
 }
 
-expr_ptr parser::parse_additive() {
+expr_ptr parser::parse_additive(expr_ptr seed) {
     depth_guard g(*this, false);
-    expr_ptr left = parse_multiplicative();
+    expr_ptr left = parse_multiplicative(std::move(seed));
     for (;;) {
         binary_op op;
         if (at(token_kind::plus))
@@ -225,9 +255,9 @@ expr_ptr parser::parse_additive() {
     }
 }
 
-expr_ptr parser::parse_multiplicative() {
+expr_ptr parser::parse_multiplicative(expr_ptr seed) {
     depth_guard g(*this, false);
-    expr_ptr left = parse_power();
+    expr_ptr left = parse_power(std::move(seed));
     for (;;) {
         binary_op op;
         if (at(token_kind::star))
@@ -244,9 +274,9 @@ expr_ptr parser::parse_multiplicative() {
     }
 }
 
-expr_ptr parser::parse_power() {
+expr_ptr parser::parse_power(expr_ptr seed) {
     depth_guard g(*this, false);
-    expr_ptr left = parse_unary();
+    expr_ptr left = parse_unary(std::move(seed));
     while (at(token_kind::caret)) {
         source_pos pos = advance().pos;
         g.bump();
@@ -255,8 +285,10 @@ expr_ptr parser::parse_power() {
     return left;
 }
 
-expr_ptr parser::parse_unary() {
-    if (!at(token_kind::minus) && !at(token_kind::plus)) return parse_postfix();
+expr_ptr parser::parse_unary(expr_ptr seed) {
+    if (seed || (!at(token_kind::minus) && !at(token_kind::plus))) {
+        return parse_postfix(std::move(seed));
+    }
     depth_guard g(*this);
     bool minus = at(token_kind::minus);
     source_pos pos = advance().pos;
@@ -266,9 +298,9 @@ expr_ptr parser::parse_unary() {
     return u;
 }
 
-expr_ptr parser::parse_postfix() {
+expr_ptr parser::parse_postfix(expr_ptr seed) {
     depth_guard g(*this, false);
-    expr_ptr e = parse_primary();
+    expr_ptr e = seed ? std::move(seed) : parse_primary();
     for (;;) {
         if (at(token_kind::double_colon)) {
             source_pos pos = advance().pos;

@@ -92,20 +92,23 @@ public:
         int _saved;
     };
 
-    // Expression levels (parser_expr.cc).
+    // Expression levels (parser_expr.cc). `seed`, when given, is an already parsed leftmost
+    // operand (the result of a postfix IS, which a tighter operator may follow).
     expr_ptr parse_or();
     expr_ptr parse_and();
     expr_ptr parse_not();
     expr_ptr parse_is();
-    expr_ptr parse_comparison();
-    expr_ptr parse_pattern();
-    expr_ptr parse_other_op();
-    expr_ptr parse_additive();
-    expr_ptr parse_multiplicative();
-    expr_ptr parse_power();
-    expr_ptr parse_unary();
-    expr_ptr parse_postfix();
+    expr_ptr parse_comparison(expr_ptr seed = nullptr);
+    expr_ptr parse_pattern(expr_ptr seed = nullptr);
+    expr_ptr parse_other_op(expr_ptr seed = nullptr);
+    expr_ptr parse_additive(expr_ptr seed = nullptr);
+    expr_ptr parse_multiplicative(expr_ptr seed = nullptr);
+    expr_ptr parse_power(expr_ptr seed = nullptr);
+    expr_ptr parse_unary(expr_ptr seed = nullptr);
+    expr_ptr parse_postfix(expr_ptr seed = nullptr);
     expr_ptr parse_primary();
+    /// True at an operator that binds tighter than IS (it may follow `x IS NULL`).
+    bool at_operator_above_is() const;
     expr_ptr parse_word_primary();
     expr_ptr parse_name_or_call();
     expr_ptr parse_function_call(qualified_name name, source_pos pos);

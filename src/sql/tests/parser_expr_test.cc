@@ -104,6 +104,12 @@ TEST(parse_expr, precedence_as_postgres) {
     EXPECT_EQ(expr_sql("a = NOT b AND c"), "((a = (NOT b)) AND c)");
     EXPECT_EQ(expr_sql("a = NOT b = c"), "(a = (NOT (b = c)))");
     EXPECT_EQ(expr_sql("- NOT b"), "(- (NOT b))");
+    // A tighter operator may follow a postfix IS, taking it as its left operand.
+    EXPECT_EQ(expr_sql("x IS NULL = false"), "((x IS NULL) = FALSE)");
+    EXPECT_EQ(expr_sql("x IS NULL + 1 * 2"), "((x IS NULL) + (1 * 2))");
+    EXPECT_EQ(expr_sql("x IS NULL::text"), "CAST((x IS NULL) AS text)");
+    EXPECT_EQ(expr_sql("a = b IS NULL = c IS TRUE"), "((((a = b) IS NULL) = c) IS TRUE)");
+    EXPECT_EQ(expr_sql("x IS NULL AND y"), "((x IS NULL) AND y)");
     // Comparisons do not associate (as in Postgres).
     EXPECT_THROW(parse_expression("a = b = c"), syntax_error);
     EXPECT_THROW(parse_expression("a < b < c"), syntax_error);
