@@ -115,6 +115,23 @@ expr_ptr parser::parse_is() {
     return left;
 }
 
+expr_ptr parser::continue_after_in(expr_ptr in) {
+    switch (cur().kind) {
+    case token_kind::concat:
+    case token_kind::arrow:
+    case token_kind::double_arrow:
+    case token_kind::plus:
+    case token_kind::minus:
+    case token_kind::star:
+    case token_kind::slash:
+    case token_kind::percent:
+    case token_kind::caret:
+    case token_kind::double_colon:
+    case token_kind::lbracket: return parse_other_op(std::move(in));
+    default: return in;
+    }
+}
+
 bool parser::at_operator_above_is() const {
     switch (cur().kind) {
     case token_kind::eq:
@@ -207,14 +224,14 @@ expr_ptr parser::parse_pattern(expr_ptr seed) {
             e->operand = std::move(left);
             e->subquery = std::move(sub);
             expect(token_kind::rparen, "\")\"");
-            return e;
+            return continue_after_in(std::move(e));
         }
         auto e = std::make_unique<in_list_expr>(pos);
         e->negated = negated;
         e->operand = std::move(left);
         e->list = parse_expr_list();
         expect(token_kind::rparen, "\",\" or \")\"");
-        return e;
+        return continue_after_in(std::move(e));
     }
     return left;
 }

@@ -109,6 +109,8 @@ public:
     expr_ptr parse_primary();
     /// True at an operator that binds tighter than IS (it may follow `x IS NULL`).
     bool at_operator_above_is() const;
+    /// After `x IN (...)`: a tighter operator may follow and take it as its left operand.
+    expr_ptr continue_after_in(expr_ptr in);
     expr_ptr parse_word_primary();
     expr_ptr parse_name_or_call();
     expr_ptr parse_function_call(qualified_name name, source_pos pos);

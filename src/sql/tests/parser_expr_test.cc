@@ -110,6 +110,8 @@ TEST(parse_expr, precedence_as_postgres) {
     EXPECT_EQ(expr_sql("x IS NULL::text"), "CAST((x IS NULL) AS text)");
     EXPECT_EQ(expr_sql("a = b IS NULL = c IS TRUE"), "((((a = b) IS NULL) = c) IS TRUE)");
     EXPECT_EQ(expr_sql("x IS NULL AND y"), "((x IS NULL) AND y)");
+    EXPECT_EQ(expr_sql("a IN (1) * 2 = 3"), "(((a IN (1)) * 2) = 3)");
+    EXPECT_THROW(parse_expression("a IN (1) IN (2)"), syntax_error);
     // Comparisons do not associate (as in Postgres).
     EXPECT_THROW(parse_expression("a = b = c"), syntax_error);
     EXPECT_THROW(parse_expression("a < b < c"), syntax_error);
