@@ -45,6 +45,12 @@ struct tagged_node {
     tagged_node(const tagged_node&) = delete;
     tagged_node& operator=(const tagged_node&) = delete;
 
+    /// True when the node is a T.
+    template <typename T>
+    bool is() const {
+        return T::matches(kind);
+    }
+
     /// The node as its derived type; the kind must match (asserted).
     template <typename T>
     const T& as() const {

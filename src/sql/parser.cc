@@ -146,18 +146,17 @@ bool parser::at_identifier() const {
     return at(token_kind::quoted_ident) || (at(token_kind::word) && !is_reserved_word(cur().text));
 }
 
+void parser::fail_reserved(std::string_view what) const {
+    const token& t = cur();
+    throw syntax_error(
+        fmt::format("syntax error at or near \"{}\": expected {}", t.raw, what), t.pos,
+        fmt::format("\"{}\" is a reserved word; write it in double quotes to use it as a name.",
+                    t.text));
+}
+
 std::string parser::parse_identifier(std::string_view what) {
     if (!at_identifier()) {
-        if (at(token_kind::word)) {
-            try {
-                fail(what);
-            } catch (sql_error& e) {
-                e.hint = fmt::format("\"{}\" is a reserved word; write it in double quotes to use "
-                                     "it as a name.",
-                                     cur().text);
-                throw;
-            }
-        }
+        if (at(token_kind::word)) fail_reserved(what);
         fail(what);
     }
     return advance().text;

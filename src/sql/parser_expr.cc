@@ -472,7 +472,7 @@ expr_ptr parser::parse_word_primary() {
         advance();
         return parse_function_call({word}, pos);
     }
-    if (is_reserved_word(w)) fail("an expression");
+    if (is_reserved_word(w)) fail_reserved("an expression");
     return parse_name_or_call();
 }
 

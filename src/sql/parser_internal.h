@@ -61,6 +61,8 @@ public:
     /// Throws `syntax error at or near "X": expected <what>` for the current token.
     [[noreturn]] void fail(std::string_view what) const;
     [[noreturn]] void fail_at(const token& t, std::string_view what) const;
+    /// As fail(), at a reserved word, with a hint to quote it.
+    [[noreturn]] void fail_reserved(std::string_view what) const;
 
     /// True when the current token can be an identifier (quoted, or a non-reserved word).
     bool at_identifier() const;

@@ -20,6 +20,13 @@ TEST(parse_errors, message_and_position) {
     EXPECT_STREQ(e.what(),
                  "line 3, column 6: syntax error at or near \"FROM\": expected a table name");
 
+    e = error_of("SELECT a FROM t WHERE select = 1");
+    EXPECT_EQ(e.message, "syntax error at or near \"select\": expected an expression");
+    EXPECT_EQ(e.hint,
+              "\"select\" is a reserved word; write it in double quotes to use it as a name.");
+    e = error_of("SELECT 1 + ");
+    EXPECT_EQ(e.hint, "");
+
     e = error_of("SELECT 1 +");
     EXPECT_EQ(e.message, "syntax error at end of input: expected an expression");
     EXPECT_EQ(e.pos.column, 11u);

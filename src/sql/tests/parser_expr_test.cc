@@ -12,6 +12,8 @@ using testing::expr_sql;
 TEST(parse_expr, literals) {
     auto e = expr_rt("42");
     ASSERT_EQ(e->kind, expr_kind::literal);
+    EXPECT_TRUE(e->is<literal_expr>());
+    EXPECT_FALSE(e->is<binary_expr>());
     EXPECT_EQ(e->as<literal_expr>().lit, literal_kind::integer);
     EXPECT_EQ(e->as<literal_expr>().int_value, 42);
 
