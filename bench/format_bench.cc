@@ -8,8 +8,9 @@
 //   encode  spate::format::json_encoder writing those batches back to JSON records.
 //
 // Each case runs --repeat times (interleaved) and the best is printed with the ratio
-// decode / raw. Times are the thread's CPU time. Run by hand on a Release build; not a test. See
-// src/format/README.md.
+// decode / raw. Times are the thread's CPU time. ONLY_DECODE=1, ONLY_CONVERT=1 or ONLY_ENCODE=1 in
+// the environment run just that case, for profiling (perf record). Run by hand on a Release build;
+// not a test. See src/format/README.md.
 
 #include "format/decoder.h"
 #include "format/encoder.h"
@@ -177,6 +178,13 @@ int main(int argc, char** argv) {
     spate::format::json_encoder encoder(names, types);
     std::vector<spate::columnar::batch> sample;
     decode_all(c, decoder, &sample);
+    if (getenv("ONLY_ENCODE")) {
+        std::vector<std::string> out;
+        for (int i = 0; i < repeat * 10; ++i)
+            for (const auto& b : sample)
+                encoder.encode_batch(b, out);
+        return 0;
+    }
 
     double best_raw = 1e9, best_dec = 1e9, best_enc = 1e9, best_conv = 1e9;
     uint64_t check = 0;

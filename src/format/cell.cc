@@ -97,6 +97,21 @@ bool parse_f64(std::string_view s, double& v) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
+/// [+-]digits[.digits] or [+-].digits: the syntax parse_decimal() reads.
+bool is_plain_decimal(std::string_view s) {
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+    size_t digits = 0, points = 0;
+    for (char c : s) {
+        if (c == '.')
+            ++points;
+        else if (c >= '0' && c <= '9')
+            ++digits;
+        else
+            return false;
+    }
+    return digits > 0 && points <= 1;
+}
+
 } // namespace
 
 bool check_integer_range(const data_type& type, int64_t v, std::string_view text,
@@ -121,18 +136,19 @@ bool decimal_from_text(const data_type& type, std::string_view text, std::string
         v = columnar::parse_decimal(s, type.scale);
         if (!v) {
             // Tell "too many digits" from "not a number".
-            bool digits_only = !s.empty();
-            for (char c : s)
-                if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+'))
-                    digits_only = false;
-            if (!digits_only) return bad();
+            if (!is_plain_decimal(s)) return bad();
         }
     } else {
         // Move the point by the exponent into a plain decimal text.
         std::string_view mant = s.substr(0, e);
         int64_t exp = 0;
         bool overflow = false;
-        if (!parse_i64(s.substr(e + 1), exp, overflow) || exp < -40 || exp > 40) return bad();
+        if (!parse_i64(s.substr(e + 1), exp, overflow) && !overflow) return bad();
+        if (overflow || exp < -80 || exp > 80) {
+            why = fmt::format("field \"{}\": {} is out of range for {}", clip(name), clip(text),
+                              type.to_string());
+            return false;
+        }
         char sign = 0;
         if (!mant.empty() && (mant.front() == '-' || mant.front() == '+')) {
             sign = mant.front();

@@ -2,6 +2,8 @@
 
 #include "format/cell_internal.h"
 
+#include <cassert>
+
 #include <fmt/format.h>
 
 namespace spate::format {
@@ -100,6 +102,9 @@ bool csv_decoder::decode_one(std::string_view record, std::string& why) {
 
 size_t csv_decoder::decode(std::span<const std::string_view> records, columnar::batch& out,
                            std::vector<record_error>& errors) {
+    assert(out.columns.size() == _fields.size());
+    for (auto& c : out.columns)
+        c->reserve(c->size() + records.size());
     size_t added = 0;
     for (size_t i = 0; i < records.size(); ++i) {
         if (!decode_one(records[i], _why)) {

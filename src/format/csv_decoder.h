@@ -1,6 +1,7 @@
 #pragma once
 
 #include "format/cell_internal.h"
+#include "format/csv_options.h"
 #include "format/decoder_base.h"
 
 #include <memory>
@@ -8,14 +9,6 @@
 #include <vector>
 
 namespace spate::format {
-
-/// How CSV records are written.
-struct csv_options {
-    char delimiter = ',';
-    char quote = '"';
-    /// An unquoted field with exactly this text is NULL (a quoted one never is).
-    std::string null_string;
-};
 
 /// Decodes records that are each one CSV line (RFC 4180: fields in quotes may hold delimiters,
 /// line breaks and doubled quotes; no header; a trailing "\n" or "\r\n" is allowed) into rows,

@@ -2,7 +2,7 @@
 
 #include "columnar/batch.h"
 #include "columnar/data_type.h"
-#include "format/csv_decoder.h"
+#include "format/csv_options.h"
 
 #include <string>
 #include <vector>

@@ -4,6 +4,7 @@
 #include "format/cell_internal.h"
 #include "format/json_locate_internal.h"
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 
@@ -64,6 +65,8 @@ struct key_hint {
     key_words words;
 };
 
+/// A json_decoder's parser and scratch, behind a pointer so that simdjson stays out of the
+/// header. Owned by one decoder, used by its thread.
 struct state {
     od::parser parser;
     std::unique_ptr<char[]> buf; ///< the current record, padded for simdjson
@@ -416,8 +419,10 @@ json_decoder::~json_decoder() = default;
 
 bool json_decoder::decode_one(std::string_view record, std::string& why) {
     state& st = *_state;
-    for (cell& c : st.cells)
-        c = cell{};
+    for (cell& c : st.cells) {
+        c.st = cell::state::absent; // the payload is only read when the state says so
+        c.match = 0;
+    }
     size_t need = record.size() + simdjson::SIMDJSON_PADDING;
     const char* buf = record.data();
     if (!padding_readable_in_place(record)) {
@@ -439,6 +444,13 @@ bool json_decoder::decode_one(std::string_view record, std::string& why) {
             msg.remove_suffix(1);
         std::optional<size_t> at;
         if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) {
+            // Either the object is not closed, or something follows it.
+            auto end = detail::end_of_first_value(record);
+            size_t after = end ? record.find_first_not_of(" \t\r\n", *end) : record.npos;
+            if (after != record.npos) {
+                why = fmt::format("not valid JSON: content after the object at byte {}", after);
+                return false;
+            }
             at = record.size(); // where it ended
         } else if (e == simdjson::UTF8_ERROR) {
             at = detail::first_invalid_utf8(record);
@@ -527,6 +539,9 @@ bool json_decoder::decode_one(std::string_view record, std::string& why) {
 
 size_t json_decoder::decode(std::span<const std::string_view> records, columnar::batch& out,
                             std::vector<record_error>& errors) {
+    assert(out.columns.size() == _fields.size());
+    for (auto& c : out.columns)
+        c->reserve(c->size() + records.size());
     size_t added = 0;
     for (size_t i = 0; i < records.size(); ++i) {
         if (!decode_one(records[i], _why)) {

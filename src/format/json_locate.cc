@@ -57,4 +57,27 @@ std::optional<size_t> first_string_error(std::string_view s) {
     return std::nullopt;
 }
 
+std::optional<size_t> end_of_first_value(std::string_view s) {
+    size_t i = s.find_first_not_of(" \t\r\n");
+    if (i == std::string_view::npos || (s[i] != '{' && s[i] != '[')) return std::nullopt;
+    size_t depth = 0;
+    bool in_string = false;
+    for (; i < s.size(); ++i) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) return i + 1;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace spate::format::detail

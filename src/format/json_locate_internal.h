@@ -16,4 +16,9 @@ std::optional<size_t> first_invalid_utf8(std::string_view s);
 /// the opening quote of a string that is never closed, if any.
 std::optional<size_t> first_string_error(std::string_view s);
 
+/// The offset just past the object or array that starts `s` (after leading whitespace), by
+/// counting brackets outside strings; nullopt when it is never closed or `s` does not start
+/// with one.
+std::optional<size_t> end_of_first_value(std::string_view s);
+
 } // namespace spate::format::detail

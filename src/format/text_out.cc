@@ -4,6 +4,8 @@
 #include "format/json_locate_internal.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include <simdjson.h>
 
@@ -13,10 +15,26 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
+/// Whether any of the 8 bytes of `w` is below 0x20, '"' or '\\' (bit tricks on the word).
+bool needs_escape(uint64_t w) {
+    constexpr uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+    auto has_zero = [](uint64_t v) { return (v - ones) & ~v & highs; };
+    uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+    return (below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) != 0;
+}
+
 /// Escapes the ASCII specials of `s`, which is valid UTF-8.
 void append_escaped(std::string_view s, std::string& out) {
     size_t run = 0; // start of the bytes not yet copied
     for (size_t i = 0; i < s.size(); ++i) {
+        // Skip 8 bytes at a time while none needs escaping.
+        while (i + 8 <= s.size()) {
+            uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            if (needs_escape(w)) break;
+            i += 8;
+        }
+        if (i >= s.size()) break;
         unsigned char c = static_cast<unsigned char>(s[i]);
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         out.append(s.data() + run, i - run);

@@ -124,6 +124,17 @@ TEST(csv_decoder, conversion_errors_name_the_field) {
     EXPECT_EQ(why(d, "1,1,t,2024-13-01,1,1,1s"), R"(field "t": "2024-13-01" is not a timestamp)");
     EXPECT_EQ(why(d, "1,1,t,0,1000,1,1s"), R"(field "m": 1000 is out of range for numeric(4,1))");
     EXPECT_EQ(why(d, "1,1,t,0,x1,1,1s"), R"(field "m": "x1" is not a number)");
+    EXPECT_EQ(why(d, "1,1,t,0,1.2.3,1,1s"), R"(field "m": "1.2.3" is not a number)");
+    EXPECT_EQ(why(d, "1,1,t,0,-,1,1s"), R"(field "m": "-" is not a number)");
+    EXPECT_EQ(why(d, "1,1,t,0,1e,1,1s"), R"(field "m": "1e" is not a number)");
+    EXPECT_EQ(why(d, "1,1,t,0,1e99,1,1s"), R"(field "m": 1e99 is out of range for numeric(4,1))");
+    EXPECT_EQ(why(d, "1,1,t,0,5e-1,1,1s"), "");
+    EXPECT_EQ(why(d, "1,1,t,0,1e-80,1,1s"), "");
+    EXPECT_EQ(why(d, "1,1,t,0,123456789012345678901,1,1s"),
+              R"(field "m": 123456789012345678901 is out of range for numeric(4,1))");
+    EXPECT_EQ(why(d, "1,1,t,0,-99.94,1,1s"), ""); // rounds to -99.9
+    EXPECT_EQ(why(d, "1,1,t,0,-999.95,1,1s"),
+              R"(field "m": -999.95 is out of range for numeric(4,1))");
     EXPECT_EQ(why(d, "1,1,t,0,1,1.2.3,1s"), R"(field "d": expected a number, got "1.2.3")");
     EXPECT_EQ(
         why(d, "1,1,t,0,1,1,1 fortnight"),

@@ -220,7 +220,10 @@ TEST(json_decoder, malformed_records) {
     EXPECT_EQ(why(d, "{\"s\":\"a\tb\"}").substr(why(d, "{\"s\":\"a\tb\"}").size() - 9),
               "at byte 7");
     EXPECT_EQ(why(d, "{\"a\":1}}"), "not valid JSON: content after the object at byte 7");
-    EXPECT_NE(why(d, "{\"a\":1} x"), "");
+    EXPECT_EQ(why(d, "{\"a\":1} x"), "not valid JSON: content after the object at byte 8");
+    EXPECT_EQ(why(d, "{\"s\":\"}\"}{}"), "not valid JSON: content after the object at byte 9");
+    EXPECT_EQ(why(d, "{\"a\":1,"), "not valid JSON: JSON document ended early in the middle of an "
+                                   "object or array at byte 7");
     EXPECT_NE(why(d, "{\"a\":1,"), "");
     EXPECT_NE(why(d, "{\"a\" 1}"), "");
     EXPECT_NE(why(d, "{\"a\":1 \"s\":\"x\"}"), "");
