@@ -5,9 +5,12 @@
 #include "expr/functions_internal.h"
 #include "expr/like.h"
 
+#include "columnar/text_format.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 
 namespace spate::expr {
@@ -308,6 +311,62 @@ bound_expr_ptr make_call(std::string_view name_in, std::vector<bound_expr_ptr> a
     auto e = node(expr_kind::call, result, std::move(r.args));
     e->function = r.f;
     return try_fold(e);
+}
+
+bound_expr_ptr make_number_literal(std::string_view text) {
+    auto bad = [&](std::string_view state, std::string msg) {
+        throw bind_error(std::string(state), std::move(msg));
+    };
+    size_t digits = 0, after_point = 0;
+    bool point = false, exponent = false, ok = !text.empty();
+    for (size_t i = 0; i < text.size() && ok; ++i) {
+        char ch = text[i];
+        if (std::isdigit(static_cast<unsigned char>(ch))) {
+            ++digits;
+            if (point) ++after_point;
+        } else if (ch == '.' && !point && !exponent) {
+            point = true;
+        } else if ((ch == 'e' || ch == 'E') && digits && !exponent) {
+            exponent = true;
+            if (i + 1 < text.size() && (text[i + 1] == '+' || text[i + 1] == '-')) ++i;
+            ok = i + 1 < text.size();
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok || !digits)
+        bad(sqlstate::invalid_text,
+            fmt::format("invalid input syntax for type numeric: \"{}\"", text));
+    if (exponent) {
+        double d = std::strtod(std::string(text).c_str(), nullptr);
+        return make_constant(columnar::value::float64(d));
+    }
+    if (!point) {
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc() && end == text.data() + text.size())
+            return make_constant(v <= INT32_MAX ? columnar::value::int64(v, type_id::int32)
+                                                : columnar::value::int64(v));
+    }
+    // Significant digits: leading zeros do not count.
+    size_t lead = 0;
+    while (lead < text.size() && (text[lead] == '0' || text[lead] == '.'))
+        ++lead;
+    size_t significant = 0;
+    for (size_t i = lead; i < text.size(); ++i)
+        significant += std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    size_t integer_digits = significant > after_point ? significant - after_point : 0;
+    if (integer_digits + after_point > 18 || after_point > 18)
+        bad(sqlstate::numeric_out_of_range,
+            fmt::format("numeric literal {} has more than 18 digits", text));
+    auto v = columnar::parse_decimal(text, static_cast<int>(after_point));
+    if (!v)
+        bad(sqlstate::numeric_out_of_range,
+            fmt::format("numeric literal {} has more than 18 digits", text));
+    int p = static_cast<int>(std::max<size_t>(integer_digits + after_point, after_point));
+    return make_constant(
+        columnar::value::int64(*v, data_type::decimal(static_cast<uint8_t>(std::max(p, 1)),
+                                                      static_cast<uint8_t>(after_point))));
 }
 
 bound_expr_ptr make_and(bound_expr_ptr a, bound_expr_ptr b) {

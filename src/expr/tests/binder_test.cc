@@ -126,3 +126,27 @@ TEST(binder, like_with_bad_constant_escape_fails_at_bind) {
         EXPECT_EQ(e.sqlstate, "22025");
     }
 }
+
+TEST(binder, number_literals) {
+    auto type_of = [](std::string_view t) { return make_number_literal(t)->type.to_string(); };
+    EXPECT_EQ(type_of("42"), "integer");
+    EXPECT_EQ(type_of("2147483648"), "bigint");
+    EXPECT_EQ(type_of("9223372036854775807"), "bigint");
+    EXPECT_EQ(type_of("0.908"), "numeric(3,3)");
+    EXPECT_EQ(type_of("12.50"), "numeric(4,2)");
+    EXPECT_EQ(type_of("1e3"), "double precision");
+    EXPECT_EQ(make_number_literal("12.50")->constant.as_i64(), 1250);
+    EXPECT_EQ(make_number_literal("1.5e-1")->constant.as_f64(), 0.15);
+    try {
+        make_number_literal("9223372036854775808");
+        FAIL();
+    } catch (const bind_error& e) {
+        EXPECT_EQ(e.sqlstate, "22003");
+    }
+    try {
+        make_number_literal("1.2.3");
+        FAIL();
+    } catch (const bind_error& e) {
+        EXPECT_EQ(e.sqlstate, "22P02");
+    }
+}
