@@ -48,6 +48,15 @@ TEST(binder, implicit_casts_follow_postgres) {
     EXPECT_EQ(cmp->args[1]->type.id, type_id::timestamp);
     auto iv = make_call("+", {col(0, type_id::timestamp), make_constant(str("1 hour"))});
     EXPECT_EQ(iv->type.id, type_id::timestamp);
+    // The literal takes the other argument's type first: timestamp - timestamp.
+    auto diff = make_call("-", {col(0, type_id::timestamp), make_constant(str("2024-01-01"))});
+    EXPECT_EQ(diff->type.id, type_id::interval);
+    // ... unless it does not read as that type: '1 hour' is an interval.
+    auto earlier = make_call("-", {col(0, type_id::timestamp), make_constant(str("1 hour"))});
+    EXPECT_EQ(earlier->type.id, type_id::timestamp);
+    // A literal that reads as no candidate's type fails at bind time, as in Postgres.
+    EXPECT_EQ(bind_failure("=", {col(0, type_id::int32), make_constant(str("x"))}),
+              "22P02: invalid input syntax for type integer: \"x\" | ");
     // An untyped NULL too.
     EXPECT_EQ(make_call("+", {col(0, type_id::int64), make_constant(value::null())})->kind,
               expr_kind::call);

@@ -268,3 +268,17 @@ TEST(evaluator, row_errors_map_to_original_rows_in_branches) {
     EXPECT_EQ(errors.first()->row, 999u);
     EXPECT_EQ(errors.all().back().row, 9999u);
 }
+
+TEST(case_expr, literal_branch_must_read_as_the_common_type) {
+    auto x = make_column_ref(0, type_id::int32);
+    auto e = make_case({make_constant(boolean(true))}, {x}, make_constant(str("7")));
+    EXPECT_EQ(e->type.id, type_id::int32);
+    EXPECT_EQ(e->args.back()->kind, expr_kind::constant);
+    try {
+        make_case({make_constant(boolean(true))}, {x}, make_constant(str("seven")));
+        FAIL();
+    } catch (const bind_error& err) {
+        EXPECT_EQ(err.sqlstate, "22P02");
+        EXPECT_EQ(err.message, "invalid input syntax for type integer: \"seven\"");
+    }
+}
