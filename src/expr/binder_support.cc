@@ -5,9 +5,12 @@
 #include "expr/functions_internal.h"
 #include "expr/like.h"
 
+#include "columnar/text_format.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 
 namespace spate::expr {
@@ -64,13 +67,33 @@ int literal_scale(std::string_view s) {
     return static_cast<int>(std::min<size_t>(n, 18));
 }
 
+bound_expr_ptr try_fold(const bound_expr_ptr& e);
+
+// Whether a literal string reads as a value of type p ('1 hour' as an interval, not as a
+// timestamp).
+bool literal_converts(const bound_expr& a, type_id p) {
+    data_type t = p;
+    if (p == type_id::decimal)
+        t = data_type::decimal(18, static_cast<uint8_t>(literal_scale(a.constant.as_string())));
+    auto lit = make_constant(a.constant);
+    auto e = std::make_shared<bound_expr>();
+    e->kind = expr_kind::cast;
+    e->type = t;
+    e->args = {lit};
+    return try_fold(e)->kind == expr_kind::constant;
+}
+
 // The cost of passing `a` as a parameter of type `p` (-1: not without an explicit cast).
 int implicit_cost(const bound_expr& a, type_id p, bool any_as_text) {
     type_id t = a.type.id;
     if (any_as_text) return t == type_id::varchar ? 0 : 1;
     if (t == p) return 0;
     if (t == type_id::null) return 1;
-    if (is_literal_string(a)) return cast_kernel(a.type, data_type(p)) ? 2 : -1;
+    if (is_literal_string(a)) {
+        if (!cast_kernel(a.type, data_type(p))) return -1;
+        // A literal that reads as the parameter's type is preferred by far.
+        return literal_converts(a, p) ? 2 : 12;
+    }
     int from = numeric_rank(t), to = numeric_rank(p);
     if (from && to && to > from) return to - from;
     return -1;
@@ -140,6 +163,18 @@ bool is_operator_name(std::string_view n) {
     return !n.empty() && !std::isalpha(static_cast<unsigned char>(n[0])) && n[0] != '_';
 }
 
+// A literal that does not read as the type it must take: Postgres reports it at once.
+[[noreturn]] void literal_failure(const bound_expr_ptr& cast) {
+    evaluator ev(cast);
+    columnar::batch one;
+    one.rows = 1;
+    row_errors errors;
+    ev.evaluate(one, errors);
+    const row_error* e = errors.first();
+    throw bind_error(e ? e->sqlstate : std::string(sqlstate::invalid_text),
+                     e ? e->message : "invalid literal");
+}
+
 struct resolved {
     const function_overload* f = nullptr;
     std::vector<bound_expr_ptr> args;
@@ -149,7 +184,23 @@ resolved resolve(const std::string& name, std::vector<bound_expr_ptr> args) {
     auto overloads = function_registry::instance().lookup(name);
     const function_overload* best = nullptr;
     int best_cost = INT_MAX;
+    // Postgres: when one of two arguments is an untyped literal, first assume it has the type
+    // of the other (so ts - '2024-01-01' is timestamp - timestamp, not timestamp - interval).
+    if (args.size() == 2 && is_untyped(*args[0]) != is_untyped(*args[1])) {
+        type_id known = is_untyped(*args[0]) ? args[1]->type.id : args[0]->type.id;
+        for (const function_overload* f : overloads)
+            if (!f->variadic && !f->any_as_text && f->params.size() == 2 && f->params[0] == known &&
+                f->params[1] == known && implicit_cost(*args[0], known, false) >= 0 &&
+                implicit_cost(*args[1], known, false) >= 0 &&
+                implicit_cost(*args[0], known, false) + implicit_cost(*args[1], known, false) <
+                    10) {
+                best = f;
+                best_cost = 0;
+                break;
+            }
+    }
     for (const function_overload* f : overloads) {
+        if (best_cost == 0) break;
         size_t np = f->params.size();
         if (f->variadic ? args.size() + 1 < np : args.size() != np) continue;
         int cost = 0;
@@ -163,7 +214,9 @@ resolved resolve(const std::string& name, std::vector<bound_expr_ptr> args) {
     if (!best) no_match(name, args, !overloads.empty(), is_operator_name(name));
     for (size_t i = 0; i < args.size(); ++i) {
         type_id p = best->params[std::min(i, best->params.size() - 1)];
+        bool literal = is_literal_string(*args[i]);
         args[i] = coerce(args[i], param_type(*args[i], p, best->any_as_text));
+        if (literal && args[i]->kind != expr_kind::constant) literal_failure(args[i]);
     }
     return {best, std::move(args)};
 }
@@ -208,8 +261,11 @@ data_type common_of(std::vector<bound_expr_ptr>& args, std::string_view context)
                                       [](const auto& a) { return is_literal_string(*a); });
         t = any_string ? data_type(type_id::varchar) : data_type(type_id::null);
     }
-    for (auto& a : args)
+    for (auto& a : args) {
+        bool literal = is_literal_string(*a);
         a = coerce(a, t);
+        if (literal && a->kind != expr_kind::constant) literal_failure(a);
+    }
     return t;
 }
 
@@ -308,6 +364,62 @@ bound_expr_ptr make_call(std::string_view name_in, std::vector<bound_expr_ptr> a
     auto e = node(expr_kind::call, result, std::move(r.args));
     e->function = r.f;
     return try_fold(e);
+}
+
+bound_expr_ptr make_number_literal(std::string_view text) {
+    auto bad = [&](std::string_view state, std::string msg) {
+        throw bind_error(std::string(state), std::move(msg));
+    };
+    size_t digits = 0, after_point = 0;
+    bool point = false, exponent = false, ok = !text.empty();
+    for (size_t i = 0; i < text.size() && ok; ++i) {
+        char ch = text[i];
+        if (std::isdigit(static_cast<unsigned char>(ch))) {
+            ++digits;
+            if (point) ++after_point;
+        } else if (ch == '.' && !point && !exponent) {
+            point = true;
+        } else if ((ch == 'e' || ch == 'E') && digits && !exponent) {
+            exponent = true;
+            if (i + 1 < text.size() && (text[i + 1] == '+' || text[i + 1] == '-')) ++i;
+            ok = i + 1 < text.size();
+        } else {
+            ok = false;
+        }
+    }
+    if (!ok || !digits)
+        bad(sqlstate::invalid_text,
+            fmt::format("invalid input syntax for type numeric: \"{}\"", text));
+    if (exponent) {
+        double d = std::strtod(std::string(text).c_str(), nullptr);
+        return make_constant(columnar::value::float64(d));
+    }
+    if (!point) {
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc() && end == text.data() + text.size())
+            return make_constant(v <= INT32_MAX ? columnar::value::int64(v, type_id::int32)
+                                                : columnar::value::int64(v));
+    }
+    // Significant digits: leading zeros do not count.
+    size_t lead = 0;
+    while (lead < text.size() && (text[lead] == '0' || text[lead] == '.'))
+        ++lead;
+    size_t significant = 0;
+    for (size_t i = lead; i < text.size(); ++i)
+        significant += std::isdigit(static_cast<unsigned char>(text[i])) != 0;
+    size_t integer_digits = significant > after_point ? significant - after_point : 0;
+    if (integer_digits + after_point > 18 || after_point > 18)
+        bad(sqlstate::numeric_out_of_range,
+            fmt::format("numeric literal {} has more than 18 digits", text));
+    auto v = columnar::parse_decimal(text, static_cast<int>(after_point));
+    if (!v)
+        bad(sqlstate::numeric_out_of_range,
+            fmt::format("numeric literal {} has more than 18 digits", text));
+    int p = static_cast<int>(std::max<size_t>(integer_digits + after_point, after_point));
+    return make_constant(
+        columnar::value::int64(*v, data_type::decimal(static_cast<uint8_t>(std::max(p, 1)),
+                                                      static_cast<uint8_t>(after_point))));
 }
 
 bound_expr_ptr make_and(bound_expr_ptr a, bound_expr_ptr b) {

@@ -30,6 +30,11 @@ public:
 /// Throws bind_error 42883 when no overload fits (with a hint naming similar functions).
 bound_expr_ptr make_call(std::string_view name, std::vector<bound_expr_ptr> args);
 
+/// A numeric literal as Postgres types it: digits only -> integer when it fits, else bigint,
+/// else numeric; with a point -> numeric(p, s); with an exponent -> double precision. Throws
+/// 22003 beyond 18 significant digits, 22P02 when `text` is not a number.
+bound_expr_ptr make_number_literal(std::string_view text);
+
 /// CAST(e AS target) with Postgres' rules; throws 42846 "cannot cast type X to Y". A constant
 /// is converted at once; a literal that does not convert ('abc'::integer) stays a cast, so its
 /// error (22P02) is reported when (and only if) it is evaluated.

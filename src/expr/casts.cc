@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace spate::expr {
 
@@ -60,12 +61,6 @@ bool rescale(int64_t v, int from, int to, int64_t& out) {
         --q;
     out = q;
     return true;
-}
-
-bool fits_precision(int64_t v, int precision) {
-    if (precision >= 18) return v > -pow10_i64(18) && v < pow10_i64(18);
-    int64_t lim = pow10_i64(precision);
-    return v > -lim && v < lim;
 }
 
 // --- to varchar --------------------------------------------------------------------------
@@ -223,41 +218,59 @@ void to_decimal(const kernel_call& c) {
     data_type from = c.arg_types[0];
     data_type to = c.out->type();
     int64_t* out = c.out->i64();
-    auto check = [&](size_t i, bool ok, int64_t v) {
-        out[i] = v;
-        if ((!ok || !fits_precision(v, to.precision)) && c.row_valid(i)) {
+    // Values first (ok[i] = 0 when the value does not fit), then the errors.
+    std::vector<uint8_t> ok(c.rows, 1);
+    int64_t lim = to.precision >= 18 ? pow10_i64(18) : pow10_i64(to.precision);
+    switch (from.id) {
+    case type_id::int32:
+    case type_id::int64:
+    case type_id::decimal: {
+        int fs = from.id == type_id::decimal ? from.scale : 0;
+        const int64_t* a = c.i64(0);
+        if (fs == to.scale) {
+            for (size_t i = 0; i < c.rows; ++i) {
+                out[i] = a[i];
+                ok[i] = a[i] > -lim && a[i] < lim;
+            }
+        } else {
+            for (size_t i = 0; i < c.rows; ++i) {
+                int64_t v = 0;
+                ok[i] = rescale(a[i], fs, to.scale, v) && v > -lim && v < lim;
+                out[i] = v;
+            }
+        }
+        break;
+    }
+    case type_id::float64: {
+        double f = double(pow10_i64(to.scale));
+        for (size_t i = 0; i < c.rows; ++i) {
+            double d = std::round(c.f64(0)[i] * f);
+            ok[i] = std::isfinite(d) && std::fabs(d) < double(lim);
+            out[i] = ok[i] ? static_cast<int64_t>(d) : 0;
+        }
+        break;
+    }
+    case type_id::varchar:
+        for (size_t i = 0; i < c.rows; ++i) {
             out[i] = 0;
-            c.fail(i, sqlstate::numeric_out_of_range, "numeric field overflow");
-        }
-    };
-    for (size_t i = 0; i < c.rows; ++i) {
-        int64_t v = 0;
-        bool ok = true;
-        switch (from.id) {
-        case type_id::int32:
-        case type_id::int64: ok = rescale(c.i64(0)[i], 0, to.scale, v); break;
-        case type_id::decimal: ok = rescale(c.i64(0)[i], from.scale, to.scale, v); break;
-        case type_id::float64: {
-            double d = std::round(c.f64(0)[i] * double(pow10_i64(to.scale)));
-            ok = std::isfinite(d) && std::fabs(d) < 1e18;
-            v = ok ? static_cast<int64_t>(d) : 0;
-            break;
-        }
-        case type_id::varchar: {
-            if (!c.row_valid(i)) break;
+            if (!c.row_valid(i)) continue;
             std::string_view raw = c.strs(0)[i].view();
             auto p = columnar::parse_decimal(trim_space(raw), to.scale);
             if (!p) {
                 bad_text(c, i, "numeric", raw);
                 continue;
             }
-            v = *p;
-            break;
+            out[i] = *p;
+            ok[i] = *p > -lim && *p < lim;
         }
-        default: break;
-        }
-        check(i, ok, v);
+        break;
+    default: break;
     }
+    for (size_t i = 0; i < c.rows; ++i)
+        if (!ok[i] && c.row_valid(i)) {
+            out[i] = 0;
+            c.fail(i, sqlstate::numeric_out_of_range, "numeric field overflow");
+        }
 }
 
 // --- to boolean, timestamp, interval -------------------------------------------------------

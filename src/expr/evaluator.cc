@@ -4,6 +4,7 @@
 #include "expr/functions_internal.h"
 #include "expr/like.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <numeric>
@@ -29,7 +30,8 @@ struct compiled_node {
     bool strict = true;
     std::vector<data_type> arg_types;
     std::shared_ptr<const void> state;
-    std::optional<like_matcher> like; ///< like with a constant pattern
+    std::optional<like_matcher> like;   ///< like with a constant pattern
+    std::vector<uint32_t> used_columns; ///< input columns read below this node, sorted
     mutable column_ptr constant_cache;
 };
 
@@ -158,15 +160,23 @@ column_ptr eval_constant(const compiled_node& n, const batch& in, row_errors&) {
 }
 
 column_ptr eval_column(const compiled_node& n, const batch& in, row_errors&) {
-    assert(n.e->column_index < in.columns.size());
+    assert(n.e->column_index < in.columns.size() && in.columns[n.e->column_index]);
     return in.columns[n.e->column_index];
 }
 
 // Evaluates `n` over the rows `rows` of `in` only; errors are reported with in's row numbers.
+// Only the columns `n` reads are gathered.
 column_ptr eval_subset(const compiled_node& n, const batch& in, std::span<const uint32_t> rows,
                        row_errors& errors) {
     if (rows.size() == in.rows) return n.fn(n, in, errors);
-    batch sub = in.gather(rows);
+    batch sub;
+    sub.rows = rows.size();
+    sub.columns.resize(in.columns.size());
+    for (uint32_t c : n.used_columns) {
+        auto g = std::make_shared<column>(in.columns[c]->type(), rows.size());
+        g->gather_from(*in.columns[c], rows);
+        sub.columns[c] = std::move(g);
+    }
     row_errors sub_errors;
     column_ptr c = n.fn(n, sub, sub_errors);
     errors.add_mapped(sub_errors, rows);
@@ -210,40 +220,37 @@ template <bool is_and>
 column_ptr eval_logic(const compiled_node& n, const batch& in, row_errors& errors) {
     column_ptr l = n.children[0]->fn(*n.children[0], in, errors);
     const uint8_t* lb = l->bools();
-    std::vector<uint32_t> todo;
-    todo.reserve(in.rows);
+    const uint8_t* lv = l->validity();
+    // Undecided rows: AND where the left is TRUE or NULL, OR where it is FALSE or NULL.
+    std::vector<uint32_t> todo(in.rows);
+    size_t m = 0;
     for (size_t i = 0; i < in.rows; ++i) {
-        bool decided = !l->is_null(i) && (is_and ? lb[i] == 0 : lb[i] != 0);
-        if (!decided) todo.push_back(static_cast<uint32_t>(i));
+        bool decided = (!lv || lv[i]) && (is_and ? lb[i] == 0 : lb[i] != 0);
+        todo[m] = static_cast<uint32_t>(i);
+        m += !decided;
     }
+    todo.resize(m);
     auto out = new_column(columnar::type_id::boolean, in.rows);
     uint8_t* ob = out->bools();
-    const uint8_t* lv = l->validity();
-    if (todo.empty()) {
-        std::memcpy(ob, lb, in.rows);
+    std::memcpy(ob, lb, in.rows); // decided rows keep the left value
+    if (todo.empty()) return out;
+    column_ptr r = eval_subset(*n.children[1], in, todo, errors);
+    const uint8_t* rb = r->bools();
+    const uint8_t* rv = r->validity();
+    if (!lv && !rv) { // the left is TRUE (AND) / FALSE (OR) on these rows: the right decides
+        for (size_t k = 0; k < m; ++k)
+            ob[todo[k]] = rb[k];
         return out;
     }
-    column_ptr r = eval_subset(*n.children[1], in, todo, errors);
-    // Rows the left side decided keep its value; the others combine both sides.
-    for (size_t i = 0; i < in.rows; ++i)
-        ob[i] = lb[i];
-    uint8_t* ov = nullptr;
-    const uint8_t* rb = r->bools();
-    for (size_t k = 0; k < todo.size(); ++k) {
+    uint8_t* ov = out->validity_for_write();
+    for (size_t k = 0; k < m; ++k) {
         uint32_t i = todo[k];
-        bool l_null = lv && !lv[i];
-        bool r_null = r->is_null(k);
-        bool rv = rb[k] != 0;
-        bool result_known = is_and ? (!r_null && !rv) : (!r_null && rv);
-        if (result_known) {
-            ob[i] = is_and ? 0 : 1;
-        } else if (l_null || r_null) {
-            if (!ov) ov = out->validity_for_write();
-            ov[i] = 0;
-            ob[i] = 0;
-        } else {
-            ob[i] = is_and ? 1 : 0; // both true (AND) / both false (OR)
-        }
+        uint8_t lk = !lv || lv[i], rk = !rv || rv[k];
+        // With a NULL left, only a deciding right value (FALSE for AND, TRUE for OR) is known.
+        uint8_t deciding = rk & (is_and ? rb[k] ^ 1 : rb[k]);
+        uint8_t known = (lk & rk) | deciding;
+        ob[i] = known & rk & rb[k];
+        ov[i] = known;
     }
     return out;
 }
@@ -427,7 +434,13 @@ std::unique_ptr<compiled_node> compile(const bound_expr& e) {
     for (const auto& a : e.args) {
         n->children.push_back(compile(*a));
         n->arg_types.push_back(a->type);
+        const auto& used = n->children.back()->used_columns;
+        n->used_columns.insert(n->used_columns.end(), used.begin(), used.end());
     }
+    if (e.kind == expr_kind::column_ref) n->used_columns.push_back(e.column_index);
+    std::sort(n->used_columns.begin(), n->used_columns.end());
+    n->used_columns.erase(std::unique(n->used_columns.begin(), n->used_columns.end()),
+                          n->used_columns.end());
     switch (e.kind) {
     case expr_kind::constant: n->fn = eval_constant; break;
     case expr_kind::column_ref: n->fn = eval_column; break;
@@ -500,9 +513,13 @@ void evaluator::evaluate_predicate(const batch& in, row_errors& errors,
     column_ptr c = evaluate(in, errors);
     const uint8_t* b = c->bools();
     const uint8_t* v = c->validity();
-    selected_rows.reserve(in.rows);
-    for (size_t i = 0; i < in.rows; ++i)
-        if (b[i] && (!v || v[i])) selected_rows.push_back(static_cast<uint32_t>(i));
+    selected_rows.resize(in.rows);
+    size_t n = 0;
+    for (size_t i = 0; i < in.rows; ++i) {
+        selected_rows[n] = static_cast<uint32_t>(i);
+        n += b[i] && (!v || v[i]);
+    }
+    selected_rows.resize(n);
 }
 
 } // namespace spate::expr

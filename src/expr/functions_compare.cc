@@ -4,6 +4,7 @@
 #include "expr/functions_internal.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace spate::expr {
 
@@ -69,6 +70,14 @@ void compare(const kernel_call& c) {
             case rel::gt: out[i] = a[i] > b[i]; break;
             case rel::ge: out[i] = a[i] >= b[i]; break;
             }
+        }
+    } else if constexpr (std::is_same_v<T, columnar::string_ref> &&
+                         (R == rel::eq || R == rel::ne)) {
+        // Equality needs no ordering: lengths first, then the bytes.
+        for (size_t i = 0; i < c.rows; ++i) {
+            bool eq = a[i].size == b[i].size &&
+                      (a[i].size == 0 || std::memcmp(a[i].data, b[i].data, a[i].size) == 0);
+            out[i] = (R == rel::eq) == eq;
         }
     } else {
         for (size_t i = 0; i < c.rows; ++i)

@@ -165,13 +165,19 @@ std::string rewrite_of(std::string_view r) {
 void replace_fn(const kernel_call& c) {
     constexpr shape S{1, 3, false};
     std::shared_ptr<regex_state> tmp;
-    std::string buf;
+    std::string buf, rewrite, last_repl;
+    bool have_rewrite = false;
     for (size_t i = 0; i < c.rows; ++i) {
         if (!c.row_valid(i)) continue;
         const regex_state* r = regex_of<S>(c, i, tmp);
         if (!r) continue;
         buf.assign(c.strs(0)[i].view());
-        std::string rewrite = rewrite_of(c.strs(2)[i].view());
+        std::string_view repl = c.strs(2)[i].view();
+        if (!have_rewrite || repl != last_repl) { // a constant replacement converts once
+            rewrite = rewrite_of(repl);
+            last_repl.assign(repl);
+            have_rewrite = true;
+        }
         if (r->global)
             RE2::GlobalReplace(&buf, *r->re, rewrite);
         else

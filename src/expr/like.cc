@@ -55,7 +55,6 @@ std::optional<like_matcher> like_matcher::compile(std::string_view pattern, std:
     bool lead = n > 0 && m._kinds[0] == '%';
     bool trail = n > 1 && m._kinds[n - 1] == '%';
     size_t from = lead ? 1 : 0, to = trail ? n - 1 : n;
-    if (n == 1 && lead) trail = false, to = 1;
     bool literal_middle = std::all_of(m._kinds.begin() + from, m._kinds.begin() + to,
                                       [](char k) { return k == 'l'; });
     if (literal_middle) {
@@ -91,29 +90,37 @@ bool like_matcher::match(std::string_view s) const {
 }
 
 bool like_matcher::match_general(std::string_view s, size_t pi, size_t si) const {
-    while (pi < _kinds.size()) {
-        char k = _kinds[pi];
-        if (k == '%') {
-            if (pi + 1 == _kinds.size()) return true;
-            // Try every start of the rest, at character boundaries.
-            for (size_t j = si; j <= s.size(); ++j) {
-                if (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) continue;
-                if (match_general(s, pi + 1, j)) return true;
-            }
+    // Greedy matching that backtracks only to the last '%': O(|s| * |pattern|) at worst.
+    constexpr size_t none = std::string::npos;
+    size_t star = none, star_si = 0;
+    const size_t n = _kinds.size();
+    auto next_char = [&](size_t at) {
+        ++at;
+        while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80)
+            ++at;
+        return at;
+    };
+    while (si < s.size()) {
+        if (pi < n && _kinds[pi] == '%') {
+            star = pi++;
+            star_si = si;
+        } else if (pi < n && _kinds[pi] == '_') {
+            si = next_char(si);
+            ++pi;
+        } else if (pi < n && fold(s[si], _ci) == _tokens[pi]) {
+            ++si;
+            ++pi;
+        } else if (star != none) {
+            pi = star + 1;
+            star_si = next_char(star_si);
+            si = star_si;
+        } else {
             return false;
         }
-        if (si >= s.size()) return false;
-        if (k == '_') {
-            ++si;
-            while (si < s.size() && (static_cast<unsigned char>(s[si]) & 0xC0) == 0x80)
-                ++si;
-        } else {
-            if (fold(s[si], _ci) != _tokens[pi]) return false;
-            ++si;
-        }
-        ++pi;
     }
-    return si == s.size();
+    while (pi < n && _kinds[pi] == '%')
+        ++pi;
+    return pi == n;
 }
 
 } // namespace spate::expr

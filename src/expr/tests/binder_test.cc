@@ -48,6 +48,15 @@ TEST(binder, implicit_casts_follow_postgres) {
     EXPECT_EQ(cmp->args[1]->type.id, type_id::timestamp);
     auto iv = make_call("+", {col(0, type_id::timestamp), make_constant(str("1 hour"))});
     EXPECT_EQ(iv->type.id, type_id::timestamp);
+    // The literal takes the other argument's type first: timestamp - timestamp.
+    auto diff = make_call("-", {col(0, type_id::timestamp), make_constant(str("2024-01-01"))});
+    EXPECT_EQ(diff->type.id, type_id::interval);
+    // ... unless it does not read as that type: '1 hour' is an interval.
+    auto earlier = make_call("-", {col(0, type_id::timestamp), make_constant(str("1 hour"))});
+    EXPECT_EQ(earlier->type.id, type_id::timestamp);
+    // A literal that reads as no candidate's type fails at bind time, as in Postgres.
+    EXPECT_EQ(bind_failure("=", {col(0, type_id::int32), make_constant(str("x"))}),
+              "22P02: invalid input syntax for type integer: \"x\" | ");
     // An untyped NULL too.
     EXPECT_EQ(make_call("+", {col(0, type_id::int64), make_constant(value::null())})->kind,
               expr_kind::call);
@@ -124,5 +133,29 @@ TEST(binder, like_with_bad_constant_escape_fails_at_bind) {
         FAIL();
     } catch (const bind_error& e) {
         EXPECT_EQ(e.sqlstate, "22025");
+    }
+}
+
+TEST(binder, number_literals) {
+    auto type_of = [](std::string_view t) { return make_number_literal(t)->type.to_string(); };
+    EXPECT_EQ(type_of("42"), "integer");
+    EXPECT_EQ(type_of("2147483648"), "bigint");
+    EXPECT_EQ(type_of("9223372036854775807"), "bigint");
+    EXPECT_EQ(type_of("0.908"), "numeric(3,3)");
+    EXPECT_EQ(type_of("12.50"), "numeric(4,2)");
+    EXPECT_EQ(type_of("1e3"), "double precision");
+    EXPECT_EQ(make_number_literal("12.50")->constant.as_i64(), 1250);
+    EXPECT_EQ(make_number_literal("1.5e-1")->constant.as_f64(), 0.15);
+    try {
+        make_number_literal("9223372036854775808");
+        FAIL();
+    } catch (const bind_error& e) {
+        EXPECT_EQ(e.sqlstate, "22003");
+    }
+    try {
+        make_number_literal("1.2.3");
+        FAIL();
+    } catch (const bind_error& e) {
+        EXPECT_EQ(e.sqlstate, "22P02");
     }
 }

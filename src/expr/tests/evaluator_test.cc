@@ -193,3 +193,92 @@ TEST(bound_expr, structural_equality_and_text) {
                        true, true);
     EXPECT_EQ(l->to_string(), "(s NOT ILIKE 'a%')");
 }
+
+TEST(evaluator, empty_batch) {
+    auto b = make_batch({type_id::int32}, {});
+    auto x = make_column_ref(0, type_id::int32);
+    auto e = make_case({make_call(">", {x, make_constant(i32(0))})},
+                       {make_call("/", {make_constant(i32(1)), x})}, make_constant(i32(0)));
+    evaluator ev(e);
+    row_errors errors;
+    EXPECT_EQ(ev.evaluate(b, errors)->size(), 0u);
+    std::vector<uint32_t> rows;
+    evaluator p(make_call(">", {x, make_constant(i32(0))}));
+    p.evaluate_predicate(b, errors, rows);
+    EXPECT_TRUE(rows.empty());
+    EXPECT_TRUE(errors.empty());
+}
+
+TEST(evaluator, string_results_outlive_their_input) {
+    columnar::column_ptr out;
+    {
+        columnar::batch b = columnar::batch::with_types(std::vector<data_type>{type_id::varchar});
+        for (int i = 0; i < 10000; ++i) {
+            if (i % 5 == 0)
+                b.columns[0]->push_null();
+            else
+                b.columns[0]->push_string("item-" + std::to_string(i));
+        }
+        b.rows = 10000;
+        auto s = make_column_ref(0, type_id::varchar);
+        evaluator ev(make_call("substring", {s, make_constant(i32(6))}));
+        row_errors errors;
+        out = ev.evaluate(b, errors);
+        EXPECT_TRUE(errors.empty());
+    }
+    ASSERT_EQ(out->size(), 10000u);
+    EXPECT_TRUE(out->is_null(0));
+    EXPECT_EQ(out->strs()[9999].view(), "9999");
+    EXPECT_EQ(out->strs()[1].view(), "1");
+}
+
+TEST(evaluator, row_errors_map_to_original_rows_in_branches) {
+    std::vector<std::vector<value>> rows;
+    for (int i = 0; i < 10000; ++i)
+        rows.push_back({i % 1000 == 999 ? str("bad") : str(std::to_string(i))});
+    auto b = make_batch({type_id::varchar}, rows);
+    auto s = make_column_ref(0, type_id::varchar);
+    // CASE WHEN s LIKE '%9' THEN CAST(s AS integer) ELSE 0 END: only rows ending in 9 convert.
+    auto e = make_case({make_like(s, make_constant(str("%9")), nullptr, false, false)},
+                       {make_cast(s, type_id::int32)}, make_constant(i32(0)));
+    evaluator ev(e);
+    row_errors errors;
+    auto c = ev.evaluate(b, errors);
+    EXPECT_TRUE(errors.empty()); // 'bad' never ends in 9
+    EXPECT_EQ(c->i64()[19], 19);
+    EXPECT_EQ(c->i64()[20], 0);
+    // Errors inside a branch evaluated over a subset name the batch's rows:
+    // CASE WHEN s NOT LIKE '%0' THEN CAST(s AS integer) END fails on 'bad' (rows 999, 1999...).
+    auto e2 = make_case({make_like(s, make_constant(str("%0")), nullptr, false, true)},
+                        {make_cast(s, type_id::int32)}, nullptr);
+    evaluator ev2(e2);
+    auto c2 = ev2.evaluate(b, errors);
+    ASSERT_EQ(errors.size(), 10u);
+    EXPECT_EQ(errors.all()[0].row, 999u);
+    EXPECT_EQ(errors.all()[9].row, 9999u);
+    EXPECT_EQ(errors.all()[0].message, "invalid input syntax for type integer: \"bad\"");
+    EXPECT_TRUE(c2->is_null(999));
+    EXPECT_TRUE(c2->is_null(10)); // not taken, no ELSE
+    EXPECT_EQ(c2->i64()[11], 11);
+    errors.clear();
+    auto e3 = make_cast(s, type_id::int32);
+    evaluator ev3(e3);
+    ev3.evaluate(b, errors);
+    ASSERT_EQ(errors.size(), 10u);
+    EXPECT_EQ(errors.first()->row, 999u);
+    EXPECT_EQ(errors.all().back().row, 9999u);
+}
+
+TEST(case_expr, literal_branch_must_read_as_the_common_type) {
+    auto x = make_column_ref(0, type_id::int32);
+    auto e = make_case({make_constant(boolean(true))}, {x}, make_constant(str("7")));
+    EXPECT_EQ(e->type.id, type_id::int32);
+    EXPECT_EQ(e->args.back()->kind, expr_kind::constant);
+    try {
+        make_case({make_constant(boolean(true))}, {x}, make_constant(str("seven")));
+        FAIL();
+    } catch (const bind_error& err) {
+        EXPECT_EQ(err.sqlstate, "22P02");
+        EXPECT_EQ(err.message, "invalid input syntax for type integer: \"seven\"");
+    }
+}

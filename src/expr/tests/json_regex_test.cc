@@ -77,3 +77,16 @@ TEST(regex, bad_patterns) {
               "ERROR 2201B: invalid regular expression: m");
     EXPECT_EQ(run("regexp_like", {null_of(type_id::varchar), str("(")}), "NULL");
 }
+
+TEST(regex, replacement_per_row) {
+    auto b =
+        make_batch({type_id::varchar, type_id::varchar}, {{str("a1"), str("<\\&>")},
+                                                          {str("b2"), str("<\\&>")},
+                                                          {str("c3"), str("#")},
+                                                          {null_of(type_id::varchar), str("#")},
+                                                          {str("d4"), str("<\\&>")}});
+    auto e = make_call("regexp_replace",
+                       {make_column_ref(0, type_id::varchar), make_constant(str("[0-9]")),
+                        make_column_ref(1, type_id::varchar)});
+    EXPECT_EQ(eval_rows(e, b), (std::vector<std::string>{"a<1>", "b<2>", "c#", "NULL", "d<4>"}));
+}

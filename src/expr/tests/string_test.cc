@@ -117,3 +117,21 @@ TEST(like, pattern_per_row) {
               (std::vector<std::string>{
                   "t", "f", "ERROR 22025: LIKE pattern must not end with escape character"}));
 }
+
+TEST(like, general_patterns_backtrack_linearly) {
+    std::string many_a(5000, 'a');
+    auto b = make_batch(
+        {type_id::varchar},
+        {{str(many_a)}, {str(many_a + "b")}, {str("xaybzc")}, {str("日本x語")}, {str("abcbc")}});
+    auto s = make_column_ref(0, type_id::varchar);
+    auto like = [&](const char* p) {
+        return eval_rows(make_like(s, make_constant(str(p)), nullptr, false, false), b);
+    };
+    using v = std::vector<std::string>;
+    EXPECT_EQ(like("%a%a%a%a%a%a%b"), (v{"f", "t", "f", "f", "f"}));
+    EXPECT_EQ(like("%a%b%c"), (v{"f", "f", "t", "f", "t"}));
+    EXPECT_EQ(like("_本%語"), (v{"f", "f", "f", "t", "f"}));
+    EXPECT_EQ(like("%b_"), (v{"f", "f", "f", "f", "t"}));
+    EXPECT_EQ(like("a%bc"), (v{"f", "f", "f", "f", "t"}));
+    EXPECT_EQ(like("%%_"), (v{"t", "t", "t", "t", "t"}));
+}
