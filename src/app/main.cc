@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
     add_address("--kafka-addr", opts.broker.kafka_addr,
                 "Address of the Kafka listener; port 0 picks a free port (default "
                 "127.0.0.1:9092)");
+    add_address("--pg-addr", opts.pg_addr,
+                "Address of the Postgres protocol listener for SQL clients (psql, drivers); port 0 "
+                "picks a free port (default 127.0.0.1:5656)");
     add_address("--kafka-advertised-addr", opts.broker.advertised_kafka_addr,
                 "Address Kafka clients are told to connect to (advertised.listeners; default: "
                 "the listener's)");

@@ -1,10 +1,15 @@
 #include "app/server.h"
 
+#include "app/sql_session.h"
+#include "pgwire/server.h"
+#include "stream/engine.h"
+
 #include "broker/broker.h"
 #include "group/coordinator.h"
 #include "runtime/shard_set.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -39,11 +44,34 @@ int run_server(const server_options& opts) {
                 std::filesystem::absolute(opts.broker.data_dir).c_str(), user_topics);
     std::printf("kafka listening on %s\n", kafka.bound_address().to_string().c_str());
     std::fflush(stdout);
+
+    stream::engine sql_engine(kafka, opts.broker.data_dir);
+    relation_directory relations;
+    pgwire::server pg(shards, opts.pg_addr.to_string(),
+                      sql_session_factory(kafka, sql_engine, relations),
+                      [&relations] { return relations.get(); });
+    if (auto r = pg.open(); !r) {
+        spdlog::critical("cannot start: {}", r.err().to_string());
+        return 1;
+    }
+    std::printf("postgres listening on %s\n", pg.bound_address().c_str());
+    std::fflush(stdout);
     spdlog::info("kafka: advertising {} to clients; {} shards",
                  kafka.advertised_address().to_string(), shards.size());
 
     kafka.start();
     shards.start();
+    // The SQL objects come back before SQL clients are accepted (they wait in the backlog).
+    asio::co_spawn(
+        shards.executor(0),
+        [&]() -> asio::awaitable<void> {
+            auto started = sql_engine.start();
+            auto r = co_await std::move(started);
+            if (!r) spdlog::error("sql: {}", r.err().to_string());
+            publish_relations(sql_engine, relations);
+            pg.start();
+        },
+        asio::detached);
 
     int exit_code = 0;
     // Once the signal is handled the loop has nothing left of its own to wait for while the
@@ -53,7 +81,15 @@ int run_server(const server_options& opts) {
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
         if (ec) return;
         spdlog::info("received signal {}, shutting down", sig);
-        asio::co_spawn(shards.executor(0), kafka.stop(), [&](std::exception_ptr e, result<void> r) {
+        auto stop_all = [&]() -> asio::awaitable<result<void>> {
+            auto pg_stopped = pg.stop();
+            co_await std::move(pg_stopped);
+            auto sql_stopped = sql_engine.stop();
+            co_await std::move(sql_stopped);
+            auto kafka_stopped = kafka.stop();
+            co_return co_await std::move(kafka_stopped);
+        };
+        asio::co_spawn(shards.executor(0), stop_all(), [&](std::exception_ptr e, result<void> r) {
             if (e || !r) {
                 spdlog::error("closing the log failed: {}", e ? "exception" : r.err().to_string());
                 exit_code = 1;

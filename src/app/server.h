@@ -11,12 +11,15 @@ namespace spate::app {
 /// Everything `spate server` can be told, from flags or the config file.
 struct server_options {
     broker::broker_config broker;
+    /// Address of the Postgres protocol listener (SQL); port 0 picks a free port.
+    broker::host_port pg_addr{"127.0.0.1", 5656};
     /// Event loops to run, one thread each; 0 means one per core.
     unsigned shards = 0;
 };
 
 /// Runs the server until SIGINT or SIGTERM: opens the log under the data directory, serves
-/// Kafka clients on the shards, keeps the log tidy (retention, syncs, checkpoints) and closes
+/// Kafka clients and, over the Postgres protocol, SQL clients on the shards; re-creates the
+/// saved SQL objects, keeps the log tidy (retention, syncs, checkpoints) and closes
 /// it cleanly on the way out. Each listener prints "<name> listening on <host:port>" once
 /// bound. Returns the process exit code.
 ///

@@ -339,6 +339,15 @@ std::optional<session_outcome> session_state::try_run(std::string_view sql) {
         "ROLLBACK", "ABORT", "DISCARD", "DEALLOCATE", "SAVEPOINT", "RELEASE"};
     if (std::find(std::begin(handled), std::end(handled), first) == std::end(handled))
         return std::nullopt;
+    // SHOW forms about the engine's objects are the engine's.
+    if (first == "SHOW") {
+        auto two = leading_keywords(sql, 2);
+        static constexpr std::string_view engine_words[] = {
+            "SOURCES", "VIEWS", "MATERIALIZED", "SINKS", "TABLES", "COLUMNS", "CREATE"};
+        if (two.size() == 2 && std::find(std::begin(engine_words), std::end(engine_words),
+                                         two[1]) != std::end(engine_words))
+            return std::nullopt;
+    }
     bool lex_ok = true;
     auto t = tokens_of(sql, &lex_ok);
     session_outcome out{tag_only("")};

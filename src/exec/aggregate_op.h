@@ -1,0 +1,74 @@
+#pragma once
+
+#include "exec/group_table.h"
+#include "exec/operator.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace spate::exec {
+
+/// What an aggregate computes: GROUP BY `keys` (input columns), the aggregate `calls`, and for
+/// a windowed aggregate which key holds window_end.
+struct aggregate_config {
+    std::vector<uint32_t> keys;
+    std::vector<columnar::data_type> key_types;
+    std::vector<aggregate_call> calls;
+    /// Windowed: the position in `keys` of window_end. Each window's groups are emitted once,
+    /// as insertions, when the watermark reaches the window's end, and then forgotten; rows for
+    /// a window already emitted are late.
+    std::optional<size_t> window_end_key;
+    /// No GROUP BY in a bounded query: at the end of input, one row even if no row came
+    /// (count(*) = 0), as SQL requires.
+    bool global_row_on_end = false;
+};
+
+/// GROUP BY with aggregates. Output rows are the key values followed by one value per call.
+///
+/// Without a window the result is a changelog: after each input batch, every group it touched
+/// retracts its previous row (if any) and inserts its new one (nothing when unchanged), and a
+/// group whose rows were all retracted disappears. Input may itself be a changelog when every
+/// function is retractable.
+///
+/// Owned by one shard's part of a pipeline: with several shards, an exchange before it sends
+/// each key to one shard.
+class aggregate_op final : public op {
+public:
+    aggregate_op(output* next, row_sink* rejects, aggregate_config config);
+    ~aggregate_op() override;
+
+    void push(columnar::batch b) override;
+    void watermark(event_time wm) override;
+    size_t state_bytes() const override;
+    std::string describe() const override;
+
+    /// Windows (windowed) or groups (unwindowed) held now.
+    size_t open_windows() const { return _windows.size(); }
+
+private:
+    void push_unwindowed(const columnar::batch& b);
+    void push_windowed(const columnar::batch& b);
+    /// Updates every call's states for `rows` of `b`, whose groups are `groups` (same length).
+    void update(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows,
+                std::span<const uint32_t> groups);
+    void emit_window(group_table& t);
+
+    row_sink* _rejects;
+    aggregate_config _config;
+    std::unique_ptr<group_table> _groups;                     ///< unwindowed
+    std::map<int64_t, std::unique_ptr<group_table>> _windows; ///< windowed, by window end
+    event_time _watermark = no_watermark;
+    // Scratch, reused between batches.
+    std::vector<uint32_t> _rows;
+    std::vector<uint32_t> _row_groups;
+    std::vector<uint32_t> _sel;
+    std::vector<std::byte*> _states;
+    std::vector<const columnar::column*> _args;
+    /// The batch number that last touched each group (unwindowed).
+    std::vector<uint32_t> _touch_mark;
+    uint32_t _batch_number = 0;
+};
+
+} // namespace spate::exec

@@ -1,0 +1,136 @@
+#include "exec/group_table.h"
+
+#include <algorithm>
+
+namespace spate::exec {
+
+group_table::group_table(const std::vector<aggregate_call>& calls,
+                         std::vector<columnar::data_type> key_types)
+    : _calls(calls), _key_types(std::move(key_types)) {
+    size_t off = 0;
+    for (const auto& c : _calls) {
+        size_t align = std::max<size_t>(c.fn->state_align, 1);
+        off = (off + align - 1) / align * align;
+        _offsets.push_back(static_cast<uint32_t>(off));
+        off += c.fn->state_size;
+    }
+    _block = (off + 15) / 16 * 16;
+    if (_block == 0) _block = 16;
+    _key_values = columnar::batch::with_types(_key_types);
+}
+
+group_table::~group_table() {
+    for (uint32_t g = 0; g < _live.size(); ++g)
+        if (_live[g]) remove(g);
+}
+
+uint32_t group_table::allocate_slot() {
+    if (!_free.empty()) {
+        uint32_t g = _free.back();
+        _free.pop_back();
+        return g;
+    }
+    uint32_t g = static_cast<uint32_t>(_live.size());
+    if (g % groups_per_chunk == 0)
+        _chunks.push_back(std::make_unique_for_overwrite<std::byte[]>(groups_per_chunk * _block));
+    _live.push_back(0);
+    _emitted.push_back(0);
+    _row_counts.push_back(0);
+    _keys_by_group.emplace_back();
+    // The key values live at row g of _key_values.
+    for (auto& c : _key_values.columns)
+        c->push_null();
+    _key_values.rows++;
+    return g;
+}
+
+uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint32_t> keys,
+                                  size_t row, bool& added) {
+    encode_row_key(b, keys, row, _key);
+    auto it = _map.find(std::string_view(_key));
+    if (it != _map.end()) {
+        added = false;
+        return it->second;
+    }
+    added = true;
+    uint32_t g = allocate_slot();
+    _map.emplace(_key, g);
+    _keys_by_group[g] = _key;
+    _live[g] = 1;
+    _emitted[g] = 0;
+    _row_counts[g] = 0;
+    // Overwrite the key values of slot g.
+    for (size_t k = 0; k < keys.size(); ++k) {
+        const columnar::column& src = *b.columns[keys[k]];
+        columnar::column& dst = *_key_values.columns[k];
+        if (src.is_null(row)) {
+            dst.set_null(g);
+            continue;
+        }
+        if (dst.has_nulls()) dst.validity_for_write()[g] = 1;
+        switch (dst.physical()) {
+        case columnar::physical_type::boolean: dst.bools()[g] = src.bools()[row]; break;
+        case columnar::physical_type::i64: dst.i64()[g] = src.i64()[row]; break;
+        case columnar::physical_type::f64: dst.f64()[g] = src.f64()[row]; break;
+        case columnar::physical_type::str:
+            dst.strs()[g] = dst.heap().add(src.strs()[row].view());
+            break;
+        }
+    }
+    for (size_t c = 0; c < _calls.size(); ++c)
+        _calls[c].fn->init(state(g, c), *_calls[c].fn);
+    return g;
+}
+
+agg::eval_status group_table::append_result(uint32_t group, columnar::batch& out) {
+    for (size_t k = 0; k < _key_types.size(); ++k)
+        out.columns[k]->append_from(*_key_values.columns[k], group);
+    agg::eval_status status;
+    for (size_t c = 0; c < _calls.size(); ++c) {
+        auto s = _calls[c].fn->finalize(state(group, c), *out.columns[_key_types.size() + c],
+                                        *_calls[c].fn);
+        if (!s.ok() && status.ok()) status = s;
+    }
+    out.rows++;
+    return status;
+}
+
+void group_table::remove(uint32_t group) {
+    if (!_live[group]) return;
+    for (size_t c = 0; c < _calls.size(); ++c)
+        if (_calls[c].fn->destroy) _calls[c].fn->destroy(state(group, c));
+    _map.erase(_keys_by_group[group]);
+    std::string().swap(_keys_by_group[group]);
+    _live[group] = 0;
+    _free.push_back(group);
+}
+
+std::vector<uint32_t> group_table::groups() const {
+    std::vector<uint32_t> out;
+    out.reserve(_map.size());
+    for (const auto& [k, g] : _map)
+        out.push_back(g);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+size_t group_table::memory_bytes() const {
+    size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
+    n += _map.size() * (sizeof(std::string) * 2 + 32);
+    for (const auto& [k, g] : _map) {
+        n += k.capacity();
+        for (size_t c = 0; c < _calls.size(); ++c)
+            if (_calls[c].fn->heap_bytes)
+                n += _calls[c].fn->heap_bytes(const_cast<group_table*>(this)->state(g, c));
+    }
+    return n;
+}
+
+columnar::batch group_table::result_batch() const {
+    std::vector<columnar::data_type> types = _key_types;
+    for (const auto& c : _calls)
+        types.push_back(c.fn->result_type);
+    return columnar::batch::with_types(types);
+}
+
+} // namespace spate::exec

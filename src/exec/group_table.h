@@ -1,0 +1,82 @@
+#pragma once
+
+#include "agg/aggregate_function.h"
+#include "columnar/batch.h"
+#include "exec/row_key.h"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace spate::exec {
+
+/// One aggregate of a GROUP BY: the function, its argument columns in the input batches and,
+/// for `agg(...) FILTER (WHERE ...)`, the boolean input column that says which rows count.
+struct aggregate_call {
+    std::shared_ptr<const agg::aggregate_function> fn;
+    std::vector<uint32_t> args;
+    std::optional<uint32_t> filter;
+};
+
+/// The groups of an aggregation: a hash table from the encoded key to a group number, the key
+/// values of every group (for output) and one block of aggregate states per group. Groups
+/// that lose all their rows (retractions) are removed and their slots reused.
+///
+/// Owned by one aggregate operator (one shard).
+class group_table {
+public:
+    group_table(const std::vector<aggregate_call>& calls,
+                std::vector<columnar::data_type> key_types);
+    ~group_table();
+    group_table(const group_table&) = delete;
+    group_table& operator=(const group_table&) = delete;
+
+    /// The group of row `row` of `b` (key columns `keys`), made if new (`added` says so).
+    uint32_t find_or_add(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
+                         bool& added);
+    /// The state of call `call` for `group`.
+    std::byte* state(uint32_t group, size_t call) {
+        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
+               _offsets[call];
+    }
+    /// Inserted minus retracted rows of the group.
+    int64_t& rows(uint32_t group) { return _row_counts[group]; }
+    /// Whether the group's current result was sent downstream (for retracting it later).
+    uint8_t& emitted(uint32_t group) { return _emitted[group]; }
+
+    /// Appends the keys and the finalized aggregates of `group` to `out` (key columns, then one
+    /// column per call). Returns a finalize error, if any.
+    agg::eval_status append_result(uint32_t group, columnar::batch& out);
+    /// Removes a group (its states are destroyed; the slot is reused).
+    void remove(uint32_t group);
+    /// Every live group, in no particular order.
+    std::vector<uint32_t> groups() const;
+    size_t size() const { return _map.size(); }
+    size_t memory_bytes() const;
+    /// An empty batch shaped like append_result's output.
+    columnar::batch result_batch() const;
+
+private:
+    static constexpr uint32_t groups_per_chunk = 1024;
+    uint32_t allocate_slot();
+
+    const std::vector<aggregate_call>& _calls;
+    std::vector<columnar::data_type> _key_types;
+    std::vector<uint32_t> _offsets;
+    size_t _block = 0;
+    std::unordered_map<std::string, uint32_t, key_hash, std::equal_to<>> _map;
+    std::vector<std::string> _keys_by_group;
+    columnar::batch _key_values;
+    std::vector<std::unique_ptr<std::byte[]>> _chunks;
+    std::vector<int64_t> _row_counts;
+    std::vector<uint8_t> _emitted;
+    std::vector<uint8_t> _live;
+    std::vector<uint32_t> _free;
+    std::string _key;
+    size_t _heap_estimate = 0;
+};
+
+} // namespace spate::exec

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "columnar/batch.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace spate::exec {
+
+/// Encodes the values of some columns of one row as bytes that are equal exactly when the
+/// values are equal (NULLs equal to each other, as GROUP BY wants): a tag byte per column,
+/// then 8 bytes for fixed-width values or a length and the bytes for strings. Used as a hash
+/// table key by aggregates and view tables.
+///
+/// Plain functions; the caller owns the buffer and reuses it between rows.
+void encode_row_key(const columnar::batch& b, std::span<const uint32_t> columns, size_t row,
+                    std::string& out);
+
+/// 64-bit hash of a key (for exchanges between shards and hash tables).
+uint64_t hash_key(std::string_view key);
+
+/// Transparent hashing for std::unordered_map<std::string, T> looked up by string_view.
+struct key_hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view k) const { return hash_key(k); }
+};
+
+/// For each row, the hash of the values of `columns` (same rule as encode_row_key + hash_key),
+/// into `hashes` (resized to b.rows).
+void hash_rows(const columnar::batch& b, std::span<const uint32_t> columns,
+               std::vector<uint64_t>& hashes);
+
+} // namespace spate::exec

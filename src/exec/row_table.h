@@ -1,0 +1,68 @@
+#pragma once
+
+#include "columnar/batch.h"
+#include "exec/operator.h"
+#include "exec/row_key.h"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace spate::exec {
+
+/// The rows of a changelog applied: each insertion adds a row, each retraction removes an
+/// equal one. What a materialized view holds (one table per shard), and what a bounded query
+/// collects before ORDER BY and LIMIT.
+///
+/// Owned by one shard; snapshot() copies the rows out for a query on another shard.
+class row_table final : public output {
+public:
+    explicit row_table(std::vector<columnar::data_type> types);
+
+    void push(columnar::batch b) override;
+    void watermark(event_time wm) override { _watermark = wm; }
+
+    /// The rows now, one per copy (a row inserted twice appears twice).
+    columnar::batch snapshot() const;
+    size_t rows() const { return _rows; }
+    event_time last_watermark() const { return _watermark; }
+    size_t memory_bytes() const;
+    /// Retractions of rows the table did not hold (a bug upstream, or a view rebuilt from a
+    /// log whose start was deleted).
+    uint64_t unmatched_retractions() const { return _unmatched; }
+
+private:
+    struct entry {
+        uint32_t slot; ///< row in _values
+        int64_t count;
+    };
+    std::vector<columnar::data_type> _types;
+    std::vector<uint32_t> _all_columns;
+    std::unordered_map<std::string, entry, key_hash, std::equal_to<>> _map;
+    columnar::batch _values;
+    std::vector<std::string> _slot_keys;
+    std::vector<uint32_t> _free;
+    size_t _rows = 0;
+    uint64_t _unmatched = 0;
+    event_time _watermark = no_watermark;
+    std::string _key;
+};
+
+/// Collects insert-only batches as they come (a bounded query without aggregation keeps
+/// every row, duplicates included, in arrival order).
+class batch_collector final : public output {
+public:
+    void push(columnar::batch b) override {
+        _rows += b.rows;
+        _batches.push_back(std::move(b));
+    }
+    void watermark(event_time) override {}
+    std::vector<columnar::batch>& batches() { return _batches; }
+    size_t rows() const { return _rows; }
+
+private:
+    std::vector<columnar::batch> _batches;
+    size_t _rows = 0;
+};
+
+} // namespace spate::exec

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "exec/aggregate_op.h"
+#include "expr/bound_expr.h"
+#include "plan/catalog_types.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace spate::plan {
+
+/// WHERE and/or a SELECT list: keep rows where `predicate` holds (when set), then compute
+/// `projections` (when non-empty; else rows pass unchanged).
+struct stateless_step {
+    expr::bound_expr_ptr predicate;
+    std::vector<expr::bound_expr_ptr> projections;
+};
+
+/// TUMBLE / HOP: appends window_start and window_end.
+struct window_step {
+    uint32_t time_column = 0;
+    int64_t size_ms = 0;
+    int64_t slide_ms = 0;
+    int64_t offset_ms = 0;
+};
+
+/// GROUP BY. Rows are exchanged between shards by `config.keys` before it (with several
+/// shards), so that each key is aggregated on one shard.
+struct aggregate_step {
+    exec::aggregate_config config;
+    /// No GROUP BY: a bounded query gives one row even over no input (count(*) = 0).
+    bool global = false;
+};
+
+using step = std::variant<stateless_step, window_step, aggregate_step>;
+
+/// One ORDER BY key of a bounded query: an output column (possibly hidden).
+struct sort_key {
+    uint32_t column = 0;
+    bool descending = false;
+    bool nulls_first = false;
+};
+
+/// Where a query's rows come from.
+enum class input_kind : uint8_t {
+    source, ///< a topic, through a source's format and constraints
+    view,   ///< a materialized view's current rows
+    none,   ///< no FROM: one row with no columns
+};
+
+/// A query planned as a chain of steps from one input to one output: what the engine runs,
+/// continuously (a view or sink) or once (a bounded SELECT). Immutable once planned.
+struct dataflow {
+    input_kind input = input_kind::none;
+    std::shared_ptr<const source_def> source; ///< input == source
+    std::string view_name;                    ///< input == view
+    /// The input's columns as the first step sees them (a source's end with the hidden
+    /// partition and offset columns).
+    schema input_schema;
+    std::vector<step> steps;
+    /// The result's columns, hidden ones last.
+    schema output;
+    /// Bounded queries only.
+    std::vector<sort_key> order_by;
+    std::optional<int64_t> limit;
+    int64_t offset = 0;
+    /// Whether the result is a changelog (an aggregate without a window) or only insertions.
+    bool changelog = false;
+    /// Whether a windowed aggregate holds results until the watermark passes.
+    bool windowed = false;
+
+    /// Visible output columns.
+    size_t visible_columns() const;
+};
+
+/// The dataflow as text, one step per line (EXPLAIN).
+std::vector<std::string> explain(const dataflow& d);
+
+} // namespace spate::plan

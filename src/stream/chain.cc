@@ -1,0 +1,91 @@
+#include "stream/chain.h"
+
+#include "exec/aggregate_op.h"
+#include "exec/stateless_op.h"
+#include "exec/window_assign_op.h"
+
+namespace spate::stream {
+
+size_t op_chain::state_bytes() const {
+    size_t n = 0;
+    for (const auto& o : ops)
+        n += o->state_bytes();
+    return n;
+}
+
+namespace {
+
+/// The origin columns after a step whose input had `in`.
+origin_columns origin_after(const plan::step& st, origin_columns in) {
+    if (const auto* s = std::get_if<plan::stateless_step>(&st)) {
+        if (s->projections.empty()) return in;
+        origin_columns out;
+        for (uint32_t i = 0; i < s->projections.size(); ++i) {
+            const auto& e = *s->projections[i];
+            if (e.kind != expr::expr_kind::column_ref) continue;
+            if (in.partition && e.column_index == *in.partition && e.column_name == "_partition")
+                out.partition = i;
+            if (in.offset && e.column_index == *in.offset && e.column_name == "_offset")
+                out.offset = i;
+        }
+        return out;
+    }
+    if (std::holds_alternative<plan::window_step>(st)) return in;
+    return {};
+}
+
+} // namespace
+
+origin_columns origin_before(const plan::dataflow& d, size_t index, origin_columns input) {
+    origin_columns o = input;
+    for (size_t i = 0; i < index && i < d.steps.size(); ++i)
+        o = origin_after(d.steps[i], o);
+    return o;
+}
+
+std::vector<size_t> stage_starts(const plan::dataflow& d) {
+    std::vector<size_t> starts;
+    for (size_t i = 0; i < d.steps.size(); ++i)
+        if (std::holds_alternative<plan::aggregate_step>(d.steps[i])) starts.push_back(i);
+    return starts;
+}
+
+op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::output* out,
+                     dead_letters* letters, origin_columns origin, bool bounded) {
+    op_chain chain;
+    chain.tail = out;
+    // Built back to front, so each operator knows the next.
+    std::vector<origin_columns> origins;
+    origin_columns o = origin;
+    for (size_t i = begin; i < end; ++i) {
+        origins.push_back(o);
+        o = origin_after(d.steps[i], o);
+    }
+    exec::output* next = out;
+    std::vector<exec::op_ptr> reversed;
+    for (size_t i = end; i-- > begin;) {
+        const auto& oi = origins[i - begin];
+        auto sink = std::make_unique<origin_row_sink>(letters, oi.partition, oi.offset);
+        exec::op_ptr op;
+        if (const auto* s = std::get_if<plan::stateless_step>(&d.steps[i])) {
+            op = std::make_unique<exec::stateless_op>(next, sink.get(), s->predicate,
+                                                      s->projections);
+        } else if (const auto* w = std::get_if<plan::window_step>(&d.steps[i])) {
+            op = std::make_unique<exec::window_assign_op>(next, sink.get(), w->time_column,
+                                                          w->size_ms, w->slide_ms, w->offset_ms);
+        } else {
+            const auto& a = std::get<plan::aggregate_step>(d.steps[i]);
+            exec::aggregate_config cfg = a.config;
+            cfg.global_row_on_end = bounded && a.global;
+            op = std::make_unique<exec::aggregate_op>(next, sink.get(), std::move(cfg));
+        }
+        next = op.get();
+        reversed.push_back(std::move(op));
+        chain.sinks.push_back(std::move(sink));
+    }
+    for (size_t i = reversed.size(); i-- > 0;)
+        chain.ops.push_back(std::move(reversed[i]));
+    return chain;
+}
+
+} // namespace spate::stream

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "exec/operator.h"
+#include "plan/dataflow.h"
+#include "stream/dead_letters.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace spate::stream {
+
+/// Where a step's input keeps the hidden source partition and offset columns, if it has them.
+struct origin_columns {
+    std::optional<uint32_t> partition;
+    std::optional<uint32_t> offset;
+};
+
+/// The operators for a run of consecutive steps of a dataflow, wired one into the next, the
+/// last into `out`. Owned by the thread that feeds entry().
+struct op_chain {
+    std::vector<exec::op_ptr> ops;
+    std::vector<std::unique_ptr<origin_row_sink>> sinks;
+    exec::output* tail = nullptr; ///< where the last operator sends (not owned)
+
+    /// Where batches and watermarks go in: the first operator, or `tail` for no steps.
+    exec::output* entry() const { return ops.empty() ? tail : ops.front().get(); }
+    size_t state_bytes() const;
+};
+
+/// The steps [begin, end) of `d` as operators ending in `out`. `origin` says where the input of
+/// steps[begin] keeps the hidden origin columns; rejected rows go to `letters`. With `bounded`,
+/// an aggregate without GROUP BY gives its one row even over no input.
+op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::output* out,
+                     dead_letters* letters, origin_columns origin, bool bounded);
+
+/// The origin columns of the input of steps[index], given those of the dataflow's input.
+origin_columns origin_before(const plan::dataflow& d, size_t index, origin_columns input);
+
+/// Where the dataflow's steps split into stages run on different shards: the index of every
+/// aggregate step (each starts a stage fed by an exchange).
+std::vector<size_t> stage_starts(const plan::dataflow& d);
+
+} // namespace spate::stream

@@ -1,0 +1,227 @@
+#include "stream/engine.h"
+
+#include "broker/broker.h"
+#include "sql/parser.h"
+#include "sql/sql_error.h"
+#include "stream/pipeline.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fstream>
+
+namespace spate::stream {
+
+namespace asio = boost::asio;
+
+engine::engine(broker::kafka_broker& broker, std::filesystem::path data_dir)
+    : _broker(broker), _catalog(data_dir / "sql"), _sql_dir(data_dir / "sql") {}
+
+engine::~engine() = default;
+
+asio::awaitable<result<void>> engine::start() {
+    auto saved = _catalog.load();
+    if (!saved) co_return std::move(saved).err();
+    _replaying = true;
+    size_t n = 0;
+    for (const auto& [kind, sql] : *saved) {
+        try {
+            auto op = execute(sql, {});
+            co_await std::move(op);
+            ++n;
+        } catch (const sql::sql_error& e) {
+            // A definition that no longer plans (say, its source was edited by hand) is left
+            // out, loudly, rather than stopping the server.
+            spdlog::error("sql: cannot re-create saved {} ({}): {}", object_kind_name(kind),
+                          e.what(), sql);
+        }
+    }
+    _replaying = false;
+    if (n) spdlog::info("sql: re-created {} saved object(s)", n);
+    asio::co_spawn(co_await asio::this_coro::executor, save_progress_loop(), asio::detached);
+    co_return spate::ok();
+}
+
+asio::awaitable<void> engine::save_progress_loop() {
+    _progress_timer = std::make_unique<asio::steady_timer>(co_await asio::this_coro::executor);
+    while (!_stopping) {
+        _progress_timer->expires_after(std::chrono::seconds(1));
+        boost::system::error_code ec;
+        co_await _progress_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (_stopping) break;
+        for (const auto& [name, o] : _catalog.objects())
+            if (o->kind == object_kind::sink && o->running) save_progress(name, *o->running);
+        for (const auto& [name, p] : _validators)
+            save_progress(name, *p);
+    }
+}
+
+asio::awaitable<void> engine::stop() {
+    _stopping = true;
+    if (_progress_timer) _progress_timer->cancel();
+    for (const auto& [name, o] : _catalog.objects()) {
+        if (!o->running) continue;
+        auto op = o->running->stop();
+        co_await std::move(op);
+        if (o->kind == object_kind::sink) save_progress(name, *o->running);
+    }
+    std::vector<std::string> sources;
+    for (const auto& [name, v] : _validators)
+        sources.push_back(name);
+    for (const auto& name : sources) {
+        auto op = stop_validation(name);
+        co_await std::move(op);
+    }
+}
+
+namespace {
+
+std::filesystem::path progress_file(const std::filesystem::path& sql_dir,
+                                    const std::string& source) {
+    return sql_dir / "progress" / (source + ".json");
+}
+
+std::vector<int64_t> load_progress(const std::filesystem::path& file) {
+    std::vector<int64_t> out;
+    std::ifstream in(file);
+    if (!in) return out;
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("next_offsets") || !j["next_offsets"].is_array()) {
+        spdlog::warn("sql: ignoring malformed {}", file.string());
+        return out;
+    }
+    for (const auto& v : j["next_offsets"])
+        out.push_back(v.is_number_integer() ? v.get<int64_t>() : -1);
+    return out;
+}
+
+void write_progress(const std::filesystem::path& file, const std::vector<int64_t>& offsets) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    nlohmann::json j;
+    j["next_offsets"] = offsets;
+    auto tmp = file;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << j.dump() << "\n";
+        if (!out) {
+            spdlog::warn("sql: cannot write {}", tmp.string());
+            return;
+        }
+    }
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) spdlog::warn("sql: cannot write {}: {}", file.string(), ec.message());
+}
+
+} // namespace
+
+asio::awaitable<void> engine::start_validation(std::shared_ptr<const plan::source_def> def) {
+    plan::dataflow flow;
+    flow.input = plan::input_kind::source;
+    flow.source = def;
+    for (const auto& c : def->columns)
+        flow.output.push_back(c);
+    pipeline_output out;
+    out.what = pipeline_output::kind::validate;
+    for (const auto& t : {def->dead_letter_topic, def->late_topic}) {
+        const auto* topic = _broker.ctl().topics()->find(t);
+        out.letter_topics[t] = topic ? topic->partitions : std::vector<broker::partition_ref>{};
+    }
+    auto p = std::make_shared<pipeline>(_broker, def->name + " (validation)", std::move(flow),
+                                        std::move(out));
+    _validators[def->name] = p;
+    auto started = p->start(saved_progress(def->name));
+    co_await std::move(started);
+}
+
+asio::awaitable<void> engine::stop_validation(const std::string& source) {
+    auto it = _validators.find(source);
+    if (it == _validators.end()) co_return;
+    auto p = it->second;
+    _validators.erase(it);
+    auto stopped = p->stop();
+    co_await std::move(stopped);
+    save_progress(source, *p);
+}
+
+std::vector<int64_t> engine::saved_progress(const std::string& name) const {
+    return load_progress(progress_file(_sql_dir, name));
+}
+
+void engine::save_progress(const std::string& name, const pipeline& p) const {
+    write_progress(progress_file(_sql_dir, name), p.positions());
+}
+
+void engine::forget_progress(const std::string& name) const {
+    std::error_code ec;
+    std::filesystem::remove(progress_file(_sql_dir, name), ec);
+}
+
+asio::awaitable<statement_result> engine::execute(std::string sql,
+                                                  std::vector<columnar::value> params) {
+    auto stmt = sql::parse_statement(sql);
+    auto op = run(*stmt, stmt->text(sql), params);
+    co_return co_await std::move(op);
+}
+
+asio::awaitable<statement_result> engine::run(const sql::statement& s, std::string_view text,
+                                              const std::vector<columnar::value>& params) {
+    using K = sql::statement_kind;
+    switch (s.kind) {
+    case K::query: {
+        auto op = select(*s.as<sql::query_statement>().body, params);
+        co_return co_await std::move(op);
+    }
+    case K::create_source: {
+        auto op = create_source(s, text);
+        co_return co_await std::move(op);
+    }
+    case K::create_materialized_view:
+    case K::create_sink: {
+        auto op = create_continuous(s, text);
+        co_return co_await std::move(op);
+    }
+    case K::drop: {
+        auto op = drop(s);
+        co_return co_await std::move(op);
+    }
+    case K::show:
+    case K::describe: co_return show(s);
+    case K::explain: co_return explain(s, params);
+    case K::create_view:
+        throw sql::sql_error("0A000",
+                             "CREATE VIEW (a view that is not materialized) is not supported yet",
+                             s.pos, "CREATE MATERIALIZED VIEW keeps the result up to date.");
+    case K::create_table:
+        throw sql::sql_error("0A000", "CREATE TABLE is not supported yet", s.pos,
+                             "CREATE SOURCE reads a topic as a table.");
+    case K::insert:
+        throw sql::sql_error("0A000", "INSERT is not supported yet", s.pos,
+                             "Produce records to the source's topic with a Kafka client.");
+    case K::copy: throw sql::sql_error("0A000", "COPY is not supported yet", s.pos);
+    case K::session: {
+        statement_result r;
+        r.tag = "SET";
+        co_return r;
+    }
+    }
+    throw sql::sql_error("XX000", "unknown statement", s.pos);
+}
+
+std::vector<relation_summary> engine::relations() const {
+    std::vector<relation_summary> out;
+    for (const auto& [name, s] : _catalog.sources())
+        out.push_back({name, object_kind::source, s->columns});
+    for (const auto& [name, o] : _catalog.objects())
+        out.push_back({name, o->kind, o->shape.columns});
+    return out;
+}
+
+} // namespace spate::stream

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "base/result.h"
+#include "columnar/batch.h"
+#include "columnar/value.h"
+#include "plan/catalog_types.h"
+#include "plan/dataflow.h"
+#include "stream/catalog.h"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spate::broker {
+class kafka_broker;
+}
+namespace spate::sql {
+struct statement;
+struct query;
+} // namespace spate::sql
+
+namespace spate::stream {
+
+/// What a statement gave back: rows (with their columns) or just a command tag, and notices.
+struct statement_result {
+    bool returns_rows = false;
+    std::vector<plan::column_info> columns; ///< visible columns only
+    columnar::batch rows;
+    std::string tag; ///< "SELECT 3", "CREATE SOURCE", ...
+    std::vector<std::string> notices;
+};
+
+/// What a statement would give back, without running it.
+struct statement_description {
+    bool returns_rows = false;
+    std::vector<plan::column_info> columns;
+};
+
+/// A relation for the Postgres catalog queries of psql's \d commands.
+struct relation_summary {
+    std::string name;
+    object_kind kind;
+    std::vector<plan::column_info> columns;
+};
+
+/// spate's SQL engine: the catalog of sources, materialized views and sinks, the pipelines that
+/// keep views and sinks up to date, and the execution of every statement a client sends.
+///
+/// Lives on its home shard (shard 0, the controller's): execute(), describe() and stop() run
+/// there (callers hop with runtime::invoke_on); the pipelines spread their work over every shard.
+class pipeline;
+
+class engine {
+public:
+    engine(broker::kafka_broker& broker, std::filesystem::path data_dir);
+    ~engine();
+
+    unsigned home() const { return 0; }
+
+    /// Re-creates the saved objects (replaying their definitions; views rebuild from the start
+    /// of their sources) and starts their pipelines. On the home shard, once the shards run.
+    boost::asio::awaitable<result<void>> start();
+    /// Stops every pipeline. On the home shard, before the broker closes the log.
+    boost::asio::awaitable<void> stop();
+
+    /// Runs one statement. Throws sql::sql_error for anything the user must fix.
+    boost::asio::awaitable<statement_result> execute(std::string sql,
+                                                     std::vector<columnar::value> params);
+    /// Plans one statement without running it. Throws sql::sql_error.
+    statement_description describe(const std::string& sql);
+    /// Every source, view and sink with its columns.
+    std::vector<relation_summary> relations() const;
+
+private:
+    boost::asio::awaitable<statement_result> run(const sql::statement& s, std::string_view text,
+                                                 const std::vector<columnar::value>& params);
+    boost::asio::awaitable<statement_result> create_source(const sql::statement& s,
+                                                           std::string_view text);
+    boost::asio::awaitable<statement_result> create_continuous(const sql::statement& s,
+                                                               std::string_view text);
+    boost::asio::awaitable<statement_result> drop(const sql::statement& s);
+    boost::asio::awaitable<statement_result> select(const sql::query& q,
+                                                    const std::vector<columnar::value>& params);
+    statement_result show(const sql::statement& s) const;
+    statement_result explain(const sql::statement& s, const std::vector<columnar::value>& params);
+    /// Runs a planned query once over what its input holds now.
+    boost::asio::awaitable<statement_result> run_bounded(const plan::dataflow& d);
+    /// Starts the source's validation pipeline (dead letters for records that do not decode or
+    /// break a constraint), from where it stopped last time.
+    boost::asio::awaitable<void> start_validation(std::shared_ptr<const plan::source_def> def);
+    boost::asio::awaitable<void> stop_validation(const std::string& source);
+    /// Where the reads of `name`'s pipeline got to before the last stop (empty if unknown).
+    std::vector<int64_t> saved_progress(const std::string& name) const;
+    void save_progress(const std::string& name, const pipeline& p) const;
+    void forget_progress(const std::string& name) const;
+    /// Saves every sink's and validation's progress once a second, until stop().
+    boost::asio::awaitable<void> save_progress_loop();
+    /// Creates `topic` with `partitions` partitions if it does not exist.
+    result<void> ensure_topic(const std::string& topic, int32_t partitions);
+
+    broker::kafka_broker& _broker;
+    catalog _catalog;
+    std::filesystem::path _sql_dir;
+    std::map<std::string, std::shared_ptr<pipeline>> _validators;
+    bool _replaying = false;
+    bool _stopping = false;
+    std::unique_ptr<boost::asio::steady_timer> _progress_timer;
+};
+
+} // namespace spate::stream

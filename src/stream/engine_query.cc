@@ -1,0 +1,305 @@
+// SELECT as a bounded query, EXPLAIN, SHOW, DESCRIBE, and describing a statement unrun.
+
+#include "broker/broker.h"
+#include "columnar/value.h"
+#include "exec/row_table.h"
+#include "plan/binder.h"
+#include "runtime/invoke.h"
+#include "sql/parser.h"
+#include "sql/sql_error.h"
+#include "stream/chain.h"
+#include "stream/engine.h"
+#include "stream/pipeline.h"
+#include "stream/record_walk.h"
+#include "stream/result_rows.h"
+#include "stream/source_stage.h"
+
+#include <fmt/format.h>
+
+namespace spate::stream {
+
+namespace asio = boost::asio;
+
+namespace {
+
+/// Result rows built value by value (SHOW, DESCRIBE, EXPLAIN).
+struct table_builder {
+    std::vector<plan::column_info> columns;
+    columnar::batch rows;
+
+    explicit table_builder(std::vector<std::string> names) {
+        std::vector<columnar::data_type> types;
+        for (auto& n : names) {
+            columns.push_back({std::move(n), columnar::type_id::varchar, false, false});
+            types.push_back(columnar::type_id::varchar);
+        }
+        rows = columnar::batch::with_types(types);
+    }
+    void add(std::vector<std::string> values) {
+        for (size_t i = 0; i < values.size(); ++i)
+            rows.columns[i]->push_string(values[i]);
+        rows.rows++;
+    }
+    statement_result done(std::string tag) {
+        statement_result r;
+        r.returns_rows = true;
+        r.columns = std::move(columns);
+        r.rows = std::move(rows);
+        r.tag = tag.empty() ? fmt::format("SELECT {}", r.rows.rows) : tag;
+        return r;
+    }
+};
+
+/// Collects a changelog (rows keyed by their values) or plain rows.
+struct collector {
+    std::unique_ptr<exec::row_table> table;
+    exec::batch_collector plain;
+    exec::output* out() { return table ? static_cast<exec::output*>(table.get()) : &plain; }
+    std::vector<columnar::batch> take() {
+        if (table) return {table->snapshot()};
+        return std::move(plain.batches());
+    }
+};
+
+std::vector<plan::column_info> visible(const std::vector<plan::column_info>& cols) {
+    std::vector<plan::column_info> v;
+    for (const auto& c : cols)
+        if (!c.hidden) v.push_back(c);
+    return v;
+}
+
+} // namespace
+
+asio::awaitable<statement_result> engine::select(const sql::query& q,
+                                                 const std::vector<columnar::value>& params) {
+    plan::bind_options opt;
+    opt.params = params;
+    plan::dataflow d = plan::plan_query(q, _catalog, opt);
+    auto op = run_bounded(d);
+    co_return co_await std::move(op);
+}
+
+asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d) {
+    collector col;
+    if (d.changelog) {
+        std::vector<columnar::data_type> types;
+        for (const auto& c : d.output)
+            types.push_back(c.type);
+        col.table = std::make_unique<exec::row_table>(types);
+    }
+    std::string letters_source = d.source ? d.source->name : std::string();
+    dead_letters letters(letters_source, d.source ? d.source->topic : "", "", "");
+    origin_columns origin;
+    if (d.source)
+        origin = {uint32_t(d.source->columns.size()), uint32_t(d.source->columns.size() + 1)};
+    op_chain chain = build_chain(d, 0, d.steps.size(), col.out(), &letters, origin, true);
+    statement_result r;
+    switch (d.input) {
+    case plan::input_kind::none: {
+        columnar::batch one;
+        one.rows = 1;
+        chain.entry()->push(std::move(one));
+        break;
+    }
+    case plan::input_kind::view: {
+        auto it = _catalog.objects().find(d.view_name);
+        if (it == _catalog.objects().end() || !it->second->running)
+            throw sql::sql_error(
+                "42P01", fmt::format("materialized view \"{}\" is not running", d.view_name), {});
+        auto snap = it->second->running->snapshot();
+        auto parts = co_await std::move(snap);
+        for (auto& p : parts) {
+            if (p.rows == 0) continue;
+            // The view's hidden columns (none today) would be dropped here.
+            p.changes.clear();
+            chain.entry()->push(std::move(p));
+        }
+        break;
+    }
+    case plan::input_kind::source: {
+        const auto* t = _broker.ctl().topics()->find(d.source->topic);
+        if (!t)
+            throw sql::sql_error("42P01",
+                                 fmt::format("the topic \"{}\" of source \"{}\" does not exist",
+                                             d.source->topic, d.source->name),
+                                 {});
+        for (int32_t i = 0; i < int32_t(t->partitions.size()); ++i) {
+            auto ref = t->partitions[size_t(i)];
+            source_stage stage(d.source, i);
+            // The partition's current end, read on its shard; then chunks up to it.
+            auto bounds_op = runtime::invoke_on(_broker.executor(ref.shard), [log = ref.log] {
+                return std::pair<int64_t, int64_t>(log->log_start_offset().value(),
+                                                   log->high_watermark().value());
+            });
+            auto [from, end] = co_await std::move(bounds_op);
+            std::vector<raw_record> records;
+            std::vector<std::vector<std::byte>> scratch;
+            while (from < end) {
+                auto read_op =
+                    runtime::invoke_on(_broker.executor(ref.shard), [log = ref.log, from] {
+                        auto r = log->read_bytes(model::offset(from), 4 << 20);
+                        return r ? std::pair(std::move(r).value(), std::string())
+                                 : std::pair(std::vector<std::byte>(), r.err().message);
+                    });
+                auto chunk = co_await std::move(read_op);
+                if (!chunk.second.empty())
+                    throw sql::sql_error(
+                        "58030", fmt::format("reading {}: {}", ref.log->name(), chunk.second), {});
+                auto* bytes = &chunk.first;
+                if (bytes->empty()) break;
+                records.clear();
+                scratch.clear();
+                auto next = walk_records(*bytes, from, records, scratch);
+                if (!next)
+                    throw sql::sql_error(
+                        "XX001", fmt::format("reading {}: {}", ref.log->name(), next.err().message),
+                        {});
+                from = *next;
+                while (!records.empty() && records.back().offset >= end)
+                    records.pop_back();
+                columnar::batch b = stage.process(records, letters);
+                if (b.rows) chain.entry()->push(std::move(b));
+            }
+        }
+        break;
+    }
+    }
+    chain.entry()->watermark(exec::end_of_input);
+    if (letters.invalid_count())
+        r.notices.push_back(fmt::format(
+            "{} record(s) of source {} are invalid and were skipped; its pipelines write them to "
+            "topic {}",
+            letters.invalid_count(), d.source ? d.source->name : "",
+            d.source ? d.source->dead_letter_topic : ""));
+    if (letters.late_count())
+        r.notices.push_back(
+            fmt::format("{} row(s) were behind the watermark", letters.late_count()));
+    // A query fails on the first row an expression could not compute, as in Postgres.
+    if (!letters.first_error_state().empty())
+        throw sql::sql_error(letters.first_error_state(), letters.first_error(), {});
+    r.rows = finish_rows(d, col.take());
+    r.columns = visible(d.output);
+    r.returns_rows = true;
+    r.tag = fmt::format("SELECT {}", r.rows.rows);
+    co_return r;
+}
+
+statement_description engine::describe(const std::string& text) {
+    auto stmt = sql::parse_statement(text);
+    statement_description out;
+    if (stmt->kind == sql::statement_kind::query) {
+        plan::bind_options opt;
+        auto d = plan::plan_query(*stmt->as<sql::query_statement>().body, _catalog, opt);
+        out.returns_rows = true;
+        out.columns = visible(d.output);
+        return out;
+    }
+    if (stmt->kind == sql::statement_kind::show || stmt->kind == sql::statement_kind::describe ||
+        stmt->kind == sql::statement_kind::explain) {
+        // Their columns are known from running them; they change nothing.
+        auto r = stmt->kind == sql::statement_kind::explain ? explain(*stmt, {}) : show(*stmt);
+        out.returns_rows = true;
+        out.columns = r.columns;
+    }
+    return out;
+}
+
+statement_result engine::show(const sql::statement& s) const {
+    if (s.kind == sql::statement_kind::describe ||
+        (s.kind == sql::statement_kind::show &&
+         s.as<sql::show_statement>().what == sql::show_kind::columns)) {
+        const auto& name = s.kind == sql::statement_kind::describe
+                               ? s.as<sql::describe_statement>().name.back()
+                               : s.as<sql::show_statement>().name.back();
+        std::vector<plan::column_info> cols;
+        if (auto src = _catalog.find_source(name))
+            cols = src->columns;
+        else if (auto it = _catalog.objects().find(name); it != _catalog.objects().end())
+            cols = it->second->shape.columns;
+        else
+            throw sql::sql_error("42P01", fmt::format("relation \"{}\" does not exist", name),
+                                 s.pos);
+        table_builder t({"name", "type", "nullable"});
+        for (const auto& c : cols)
+            t.add({c.name, c.type.to_string(), c.not_null ? "NO" : "YES"});
+        return t.done("");
+    }
+    const auto& sh = s.as<sql::show_statement>();
+    if (sh.what == sql::show_kind::variable)
+        throw sql::sql_error(
+            "42704", fmt::format("unrecognized configuration parameter \"{}\"", sh.variable),
+            s.pos);
+    if (sh.what == sql::show_kind::create) {
+        const std::string& name = sh.name.back();
+        std::string sqltext;
+        if (auto src = _catalog.find_source(name))
+            sqltext = src->sql;
+        else if (auto it = _catalog.objects().find(name); it != _catalog.objects().end())
+            sqltext = it->second->sql;
+        else
+            throw sql::sql_error("42P01", fmt::format("relation \"{}\" does not exist", name),
+                                 s.pos);
+        table_builder t({"name", "create_sql"});
+        t.add({name, sqltext});
+        return t.done("");
+    }
+    table_builder t({"name", "kind", "topic", "detail"});
+    bool sources = sh.what == sql::show_kind::sources || sh.what == sql::show_kind::all ||
+                   sh.what == sql::show_kind::tables;
+    bool views = sh.what == sql::show_kind::views ||
+                 sh.what == sql::show_kind::materialized_views || sh.what == sql::show_kind::all ||
+                 sh.what == sql::show_kind::tables;
+    bool sinks = sh.what == sql::show_kind::sinks || sh.what == sql::show_kind::all;
+    if (sources)
+        for (const auto& [name, src] : _catalog.sources())
+            t.add({name, "source", src->topic,
+                   fmt::format("format {}, dead letters to {}, late events to {}", src->format,
+                               src->dead_letter_topic, src->late_topic)});
+    for (const auto& [name, o] : _catalog.objects()) {
+        if (o->kind == object_kind::view && views)
+            t.add({name, "materialized view", "",
+                   o->flow.windowed ? "windowed" : "updates in place"});
+        if (o->kind == object_kind::sink && sinks)
+            t.add({name, "sink", o->topic,
+                   o->flow.changelog ? "changelog (JSON with _change)" : "insert-only JSON"});
+    }
+    return t.done("");
+}
+
+statement_result engine::explain(const sql::statement& s,
+                                 const std::vector<columnar::value>& params) {
+    const auto& e = s.as<sql::explain_statement>();
+    const sql::statement& target = *e.target;
+    plan::bind_options opt;
+    opt.params = params;
+    const sql::query* q = nullptr;
+    sql::query_ptr from_query;
+    switch (target.kind) {
+    case sql::statement_kind::query: q = target.as<sql::query_statement>().body.get(); break;
+    case sql::statement_kind::create_materialized_view:
+        q = target.as<sql::create_view_statement>().body.get();
+        opt.continuous = true;
+        break;
+    case sql::statement_kind::create_sink: {
+        const auto& cs = target.as<sql::create_sink_statement>();
+        if (cs.body)
+            q = cs.body.get();
+        else {
+            from_query = sql::parse_query("SELECT * FROM " + sql::quote_identifier(cs.from.back()));
+            q = from_query.get();
+        }
+        opt.continuous = true;
+        break;
+    }
+    default:
+        throw sql::sql_error(
+            "0A000", "EXPLAIN takes a query, CREATE MATERIALIZED VIEW or CREATE SINK", target.pos);
+    }
+    auto d = plan::plan_query(*q, _catalog, opt);
+    table_builder t({"QUERY PLAN"});
+    for (auto& line : plan::explain(d))
+        t.add({line});
+    return t.done("EXPLAIN");
+}
+
+} // namespace spate::stream

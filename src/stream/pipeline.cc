@@ -1,0 +1,536 @@
+#include "stream/pipeline.h"
+
+#include "broker/broker.h"
+#include "exec/row_key.h"
+#include "format/encoder.h"
+#include "log/partition.h"
+#include "runtime/event.h"
+#include "runtime/invoke.h"
+#include "runtime/shard_set.h"
+#include "runtime/when_all.h"
+#include "stream/record_walk.h"
+#include "stream/source_stage.h"
+#include "stream/topic_writer.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace spate::stream {
+
+namespace asio = boost::asio;
+using exec::event_time;
+
+namespace {
+
+/// The combined watermark of a stage's inputs: the minimum over inputs that are not idle.
+class watermark_merger {
+public:
+    explicit watermark_merger(size_t inputs)
+        : _marks(inputs, exec::no_watermark), _idle(inputs, false) {}
+
+    /// Records input `i`'s news; returns the combined watermark when it moved forward.
+    std::optional<event_time> update(uint32_t i, std::optional<event_time> wm, bool idle) {
+        if (i >= _marks.size()) return std::nullopt;
+        if (wm) _marks[i] = std::max(_marks[i], *wm);
+        _idle[i] = idle;
+        event_time low = exec::end_of_input;
+        bool any = false;
+        for (size_t k = 0; k < _marks.size(); ++k) {
+            if (_idle[k]) continue;
+            any = true;
+            low = std::min(low, _marks[k]);
+        }
+        if (!any || low <= _combined) return std::nullopt;
+        _combined = low;
+        return low;
+    }
+
+private:
+    std::vector<event_time> _marks;
+    std::vector<bool> _idle;
+    event_time _combined = exec::no_watermark;
+};
+
+/// The rows of a sink, as JSON records appended to its topic (this shard's share of its
+/// partitions). A changelog's rows carry "_change": "insert" or "retract".
+class sink_writer final : public exec::output {
+public:
+    sink_writer(pipeline& p, broker::kafka_broker& broker, const pipeline_output& out,
+                unsigned shard, const plan::dataflow& flow)
+        : _p(p), _broker(broker), _out(out), _shard(shard), _changelog(flow.changelog),
+          _encoder(out.column_names, visible_types(flow)) {}
+
+    void push(columnar::batch b) override {
+        if (b.rows == 0 || _out.topic_partitions.empty()) return;
+        // Rows made while re-reading what was read before a restart were written then.
+        if (_p.replaying()) return;
+        // Only the visible columns are written.
+        columnar::batch v;
+        v.rows = b.rows;
+        v.changes = b.changes;
+        for (size_t c = 0; c < _visible.size(); ++c)
+            v.columns.push_back(b.columns[_visible[c]]);
+        std::vector<dead_letters::pending> records;
+        records.reserve(b.rows);
+        std::string s;
+        for (size_t r = 0; r < v.rows; ++r) {
+            s.clear();
+            _encoder.encode(v, r, s);
+            if (_changelog && s.size() >= 2)
+                s.insert(s.size() - 1, v.change_at(r) == columnar::change::retract
+                                           ? ",\"_change\":\"retract\""
+                                           : ",\"_change\":\"insert\"");
+            records.push_back({_out.topic, std::string(), s, 0});
+        }
+        _rows += b.rows;
+        const auto& ref = _out.topic_partitions[_shard % _out.topic_partitions.size()];
+        append_records(_broker, ref, records);
+    }
+    void watermark(event_time) override {}
+    uint64_t rows() const { return _rows; }
+    void set_visible(std::vector<uint32_t> v) { _visible = std::move(v); }
+
+private:
+    static std::vector<columnar::data_type> visible_types(const plan::dataflow& flow) {
+        std::vector<columnar::data_type> t;
+        for (const auto& c : flow.output)
+            if (!c.hidden) t.push_back(c.type);
+        return t;
+    }
+
+    pipeline& _p;
+    broker::kafka_broker& _broker;
+    const pipeline_output& _out;
+    unsigned _shard;
+    bool _changelog;
+    format::json_encoder _encoder;
+    std::vector<uint32_t> _visible;
+    uint64_t _rows = 0;
+};
+
+/// Drops what it gets (the source validation's output).
+class discard_output final : public exec::output {
+public:
+    void push(columnar::batch) override {}
+    void watermark(event_time) override {}
+};
+
+} // namespace
+
+/// Sends rows to the shards that own their keys, and watermarks to every shard, for one stage
+/// of a pipeline. Owned by the sender (a reader, or a shard part); used on its thread.
+class exchange_out final : public exec::output {
+public:
+    exchange_out(pipeline& p, size_t target_stage, uint32_t channel, std::vector<uint32_t> keys)
+        : _p(p), _stage(target_stage), _channel(channel), _keys(std::move(keys)),
+          _pending(p.shard_count()) {}
+
+    void push(columnar::batch b) override;
+    void watermark(event_time wm) override { _wm = wm; }
+    void set_idle(bool idle) {
+        _idle = idle;
+        _idle_changed = true;
+    }
+    /// Sends what is pending and returns when every shard has processed it.
+    asio::awaitable<void> flush_and_wait();
+    /// Sends what is pending without waiting.
+    void flush();
+
+private:
+    bool has_news() const;
+
+    pipeline& _p;
+    size_t _stage;
+    uint32_t _channel;
+    std::vector<uint32_t> _keys;
+    std::vector<std::vector<columnar::batch>> _pending;
+    std::optional<event_time> _wm;
+    bool _idle = false;
+    bool _idle_changed = false;
+    std::vector<uint64_t> _hashes;
+    std::vector<std::vector<uint32_t>> _rows;
+};
+
+/// One shard's share of a pipeline: the stages after each exchange, the watermarks of their
+/// inputs, and the shard's part of the result (a view's rows or a sink's writer). Lives on its
+/// shard; every call comes from that shard's thread.
+class shard_part {
+public:
+    shard_part(pipeline& p, unsigned shard);
+
+    /// Rows and a watermark from input `channel` of stage `stage` (1-based: the stage after
+    /// exchange `stage`).
+    void receive(size_t stage, uint32_t channel, std::vector<columnar::batch> batches,
+                 std::optional<event_time> wm, bool idle);
+    exec::output* final_output() {
+        if (_table) return _table.get();
+        if (_sink) return _sink.get();
+        return &_discard;
+    }
+    dead_letters& letters() { return _letters; }
+    columnar::batch snapshot() const { return _table ? _table->snapshot() : columnar::batch{}; }
+    void add_stats(pipeline_stats& s) const {
+        s.invalid += _letters.invalid_count();
+        s.late += _letters.late_count();
+        for (const auto& c : _chains)
+            s.state_bytes += c.state_bytes();
+        if (_table) {
+            s.state_bytes += _table->memory_bytes();
+            s.result_rows += _table->rows();
+        }
+        if (_sink) s.rows_out += _sink->rows();
+        s.records_in += records_in;
+    }
+    /// The exchange into stage `k` from this shard (k >= 2).
+    exchange_out* exchange_to(size_t k) { return _exchanges[k].get(); }
+
+    uint64_t records_in = 0;
+
+private:
+    pipeline& _p;
+    unsigned _shard;
+    dead_letters _letters;
+    std::unique_ptr<exec::row_table> _table;
+    std::unique_ptr<sink_writer> _sink;
+    discard_output _discard;
+    std::vector<op_chain> _chains;                         ///< [k - 1] is stage k
+    std::vector<watermark_merger> _mergers;                ///< [k - 1] is stage k
+    std::vector<std::unique_ptr<exchange_out>> _exchanges; ///< [k] feeds stage k (k >= 2)
+};
+
+void exchange_out::push(columnar::batch b) {
+    if (b.rows == 0) return;
+    unsigned n = _p.shard_count();
+    if (_keys.empty() || n == 1) {
+        _pending[0].push_back(std::move(b));
+        return;
+    }
+    exec::hash_rows(b, _keys, _hashes);
+    _rows.resize(n);
+    for (auto& r : _rows)
+        r.clear();
+    for (uint32_t r = 0; r < b.rows; ++r)
+        _rows[_hashes[r] % n].push_back(r);
+    for (unsigned s = 0; s < n; ++s) {
+        if (_rows[s].empty()) continue;
+        if (_rows[s].size() == b.rows)
+            _pending[s].push_back(std::move(b));
+        else
+            _pending[s].push_back(b.gather(_rows[s]));
+    }
+}
+
+bool exchange_out::has_news() const {
+    if (_wm || _idle_changed) return true;
+    for (const auto& p : _pending)
+        if (!p.empty()) return true;
+    return false;
+}
+
+void exchange_out::flush() {
+    if (!has_news()) return;
+    auto self_pipeline = _p.shared_from_this();
+    for (unsigned s = 0; s < _p.shard_count(); ++s) {
+        auto batches = std::move(_pending[s]);
+        _pending[s].clear();
+        if (batches.empty() && !_wm && !_idle_changed) continue;
+        asio::post(_p.broker().executor(s),
+                   [pl = self_pipeline, s, stage = _stage, ch = _channel,
+                    batches = std::move(batches), wm = _wm, idle = _idle]() mutable {
+                       if (pl->stopping() && batches.empty()) return;
+                       pl->part(s).receive(stage, ch, std::move(batches), wm, idle);
+                   });
+    }
+    _wm.reset();
+    _idle_changed = false;
+}
+
+asio::awaitable<void> exchange_out::flush_and_wait() {
+    if (!has_news()) co_return;
+    auto pl = _p.shared_from_this();
+    std::vector<asio::awaitable<bool>> sends;
+    for (unsigned s = 0; s < _p.shard_count(); ++s) {
+        auto batches = std::make_shared<std::vector<columnar::batch>>(std::move(_pending[s]));
+        _pending[s].clear();
+        if (batches->empty() && !_wm && !_idle_changed) continue;
+        sends.push_back(
+            runtime::invoke_on(_p.broker().executor(s), [pl, s, stage = _stage, ch = _channel,
+                                                         batches, wm = _wm, idle = _idle] {
+                pl->part(s).receive(stage, ch, std::move(*batches), wm, idle);
+                return true;
+            }));
+    }
+    _wm.reset();
+    _idle_changed = false;
+    auto all = runtime::when_all(std::move(sends));
+    co_await std::move(all);
+}
+
+shard_part::shard_part(pipeline& p, unsigned shard)
+    : _p(p), _shard(shard),
+      _letters(p.flow().source ? p.flow().source->name : p.name(),
+               p.flow().source ? p.flow().source->topic : std::string(),
+               p.flow().source ? p.flow().source->dead_letter_topic : std::string(),
+               p.flow().source ? p.flow().source->late_topic : std::string()) {
+    const auto& flow = p.flow();
+    std::vector<columnar::data_type> types;
+    std::vector<uint32_t> visible;
+    for (uint32_t i = 0; i < flow.output.size(); ++i) {
+        types.push_back(flow.output[i].type);
+        if (!flow.output[i].hidden) visible.push_back(i);
+    }
+    bool validation = p.output().what == pipeline_output::kind::validate;
+    _letters.set_write_source_errors(validation);
+    if (!validation) _letters.set_pipeline(p.name());
+    if (p.output().what == pipeline_output::kind::view) {
+        _table = std::make_unique<exec::row_table>(types);
+    } else if (p.output().what == pipeline_output::kind::sink) {
+        _sink = std::make_unique<sink_writer>(p, p.broker(), p.output(), shard, flow);
+        _sink->set_visible(visible);
+    }
+    const auto& stages = p.stages();
+    _exchanges.resize(stages.size() + 1);
+    for (size_t k = 1; k <= stages.size(); ++k) {
+        size_t begin = stages[k - 1];
+        size_t end = k < stages.size() ? stages[k] : flow.steps.size();
+        exec::output* out = final_output();
+        if (k < stages.size()) {
+            const auto& agg = std::get<plan::aggregate_step>(flow.steps[stages[k]]);
+            _exchanges[k + 1] = std::make_unique<exchange_out>(p, k + 1, shard, agg.config.keys);
+            out = _exchanges[k + 1].get();
+        }
+        origin_columns origin;
+        if (flow.source)
+            origin = origin_before(
+                flow, begin,
+                {uint32_t(flow.source->columns.size()), uint32_t(flow.source->columns.size() + 1)});
+        _chains.push_back(build_chain(flow, begin, end, out, &_letters, origin, false));
+        _mergers.emplace_back(k == 1 ? p.partition_count() : p.shard_count());
+    }
+}
+
+void shard_part::receive(size_t stage, uint32_t channel, std::vector<columnar::batch> batches,
+                         std::optional<event_time> wm, bool idle) {
+    if (stage == 0 || stage > _chains.size()) return;
+    exec::output* entry = _chains[stage - 1].entry();
+    for (auto& b : batches)
+        entry->push(std::move(b));
+    if (auto moved = _mergers[stage - 1].update(channel, wm, idle)) entry->watermark(*moved);
+    if (stage + 1 < _exchanges.size() && _exchanges[stage + 1]) _exchanges[stage + 1]->flush();
+    flush_letters(_p.broker(), _letters, _p.output().letter_topics);
+}
+
+pipeline::pipeline(broker::kafka_broker& broker, std::string name, plan::dataflow flow,
+                   pipeline_output output)
+    : _broker(broker), _name(std::move(name)), _flow(std::move(flow)), _output(std::move(output)) {
+    _stages = stage_starts(_flow);
+}
+
+pipeline::~pipeline() = default;
+
+std::vector<int64_t> pipeline::positions() const {
+    std::vector<int64_t> out;
+    if (!_positions) return out;
+    // A sink still re-reading has written everything up to where it read before.
+    for (size_t i = 0; i < _partitions.size(); ++i)
+        out.push_back(std::max(_positions[i].load(), _replay_until[i]));
+    return out;
+}
+
+asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
+    // The source's partitions, from the controller's table (this runs on its shard).
+    if (_flow.source) {
+        const auto* t = _broker.ctl().topics()->find(_flow.source->topic);
+        if (t) _partitions = t->partitions;
+    }
+    _positions = std::make_unique<std::atomic<int64_t>[]>(_partitions.size());
+    _replay_until.assign(_partitions.size(), -1);
+    for (size_t i = 0; i < _partitions.size(); ++i) {
+        int64_t f = i < from.size() ? from[i] : -1;
+        if (_output.what == pipeline_output::kind::sink) {
+            // A sink rebuilds its state from the start and writes only what comes after.
+            _replay_until[i] = f;
+            if (f > 0) _replaying.fetch_add(1);
+            f = -1;
+        }
+        _positions[i].store(f);
+    }
+    unsigned n = _broker.shards().size();
+    _parts.resize(n);
+    auto self = shared_from_this();
+    for (unsigned s = 0; s < n; ++s) {
+        auto op = runtime::invoke_on(_broker.executor(s),
+                                     [self, s] { return std::make_shared<shard_part>(*self, s); });
+        _parts[s] = co_await std::move(op);
+    }
+    for (int32_t i = 0; i < int32_t(_partitions.size()); ++i) {
+        _running_readers.fetch_add(1);
+        asio::co_spawn(_broker.executor(_partitions[size_t(i)].shard),
+                       read_partition(i, _partitions[size_t(i)]), [self](std::exception_ptr e) {
+                           self->_running_readers.fetch_sub(1);
+                           if (e) {
+                               try {
+                                   std::rethrow_exception(e);
+                               } catch (const std::exception& x) {
+                                   spdlog::error("pipeline {}: a reader failed: {}", self->_name,
+                                                 x.what());
+                               }
+                           }
+                       });
+    }
+    spdlog::info("pipeline {}: started over {} partition(s) on {} shard(s), {} stage(s)", _name,
+                 _partitions.size(), n, _stages.size() + 1);
+}
+
+asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_ref ref) {
+    auto self = shared_from_this();
+    auto ex = co_await asio::this_coro::executor;
+    unsigned shard = ref.shard;
+    source_stage stage(_flow.source, index);
+    // Rejected records are this shard's part's to count and write.
+    dead_letters& letters = _parts[shard]->letters();
+    // Stage 0 ends in the exchange to stage 1, or in this shard's part of the result.
+    std::unique_ptr<exchange_out> exchange;
+    exec::output* out = _parts[shard]->final_output();
+    size_t end = _flow.steps.size();
+    if (!_stages.empty()) {
+        const auto& agg = std::get<plan::aggregate_step>(_flow.steps[_stages[0]]);
+        exchange = std::make_unique<exchange_out>(*this, 1, uint32_t(index), agg.config.keys);
+        out = exchange.get();
+        end = _stages[0];
+    }
+    origin_columns origin{uint32_t(_flow.source->columns.size()),
+                          uint32_t(_flow.source->columns.size() + 1)};
+    op_chain chain = build_chain(_flow, 0, end, out, &letters, origin, false);
+    auto wake = std::make_shared<runtime::event>(ex);
+    int64_t from = std::max(ref.log->log_start_offset().value(), _positions[size_t(index)].load());
+    auto last_data = std::chrono::steady_clock::now();
+    bool replaying = _replay_until[size_t(index)] > 0;
+    bool idle = false;
+    event_time sent_wm = exec::no_watermark;
+    std::vector<raw_record> records;
+    std::vector<std::vector<std::byte>> scratch;
+    while (!stopping()) {
+        auto bytes = ref.log->read_bytes(model::offset(from), 1 << 20);
+        if (!bytes) {
+            spdlog::error("pipeline {}: reading {} at {}: {}", _name, ref.log->name(), from,
+                          bytes.err().to_string());
+            co_return;
+        }
+        if (bytes->empty()) {
+            if (from < ref.log->log_start_offset().value())
+                from = ref.log->log_start_offset().value();
+            _broker.state(shard).watch(ref.log.get(), {ex, wake});
+            auto waited =
+                wake->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+            co_await std::move(waited);
+            auto idle_for = std::chrono::steady_clock::now() - last_data;
+            if (!idle && _flow.source->idle_timeout_ms > 0 &&
+                idle_for > std::chrono::milliseconds(_flow.source->idle_timeout_ms)) {
+                idle = true;
+                if (exchange) {
+                    exchange->set_idle(true);
+                    auto f = exchange->flush_and_wait();
+                    co_await std::move(f);
+                }
+            }
+            continue;
+        }
+        records.clear();
+        scratch.clear();
+        auto next = walk_records(*bytes, from, records, scratch);
+        if (!next) {
+            spdlog::error("pipeline {}: {} at {}: {}", _name, ref.log->name(), from,
+                          next.err().to_string());
+            co_return;
+        }
+        int64_t chunk_end = *next;
+        from = chunk_end;
+        last_data = std::chrono::steady_clock::now();
+        if (records.empty()) continue;
+        _parts[shard]->records_in += records.size();
+        columnar::batch b = stage.process(records, letters);
+        if (b.rows) chain.entry()->push(std::move(b));
+        if (idle && exchange) exchange->set_idle(false);
+        idle = false;
+        if (stage.watermark() > sent_wm) {
+            sent_wm = stage.watermark();
+            chain.entry()->watermark(sent_wm);
+        }
+        if (exchange) {
+            auto f = exchange->flush_and_wait();
+            co_await std::move(f);
+        }
+        flush_letters(_broker, letters, _output.letter_topics);
+        _positions[size_t(index)].store(chunk_end);
+        if (replaying && chunk_end >= _replay_until[size_t(index)]) {
+            replaying = false;
+            _replaying.fetch_sub(1);
+        }
+    }
+    if (replaying) _replaying.fetch_sub(1);
+}
+
+asio::awaitable<void> pipeline::stop() {
+    _stopping.store(true);
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer timer(ex);
+    while (_running_readers.load() > 0) {
+        timer.expires_after(std::chrono::milliseconds(10));
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+    // Messages between shards still in flight are processed before the parts go: one round
+    // per stage through every shard.
+    for (size_t round = 0; round <= _stages.size(); ++round)
+        for (unsigned s = 0; s < _parts.size(); ++s) {
+            auto op = runtime::invoke_on(_broker.executor(s), [] { return true; });
+            co_await std::move(op);
+        }
+    for (unsigned s = 0; s < _parts.size(); ++s) {
+        auto part = std::move(_parts[s]);
+        auto op = runtime::invoke_on(_broker.executor(s), [part]() mutable {
+            part.reset();
+            return true;
+        });
+        co_await std::move(op);
+    }
+    _parts.clear();
+}
+
+asio::awaitable<std::vector<columnar::batch>> pipeline::snapshot() {
+    std::vector<columnar::batch> out;
+    auto self = shared_from_this();
+    for (unsigned s = 0; s < _parts.size(); ++s) {
+        auto op = runtime::invoke_on(_broker.executor(s),
+                                     [self, s] { return self->_parts[s]->snapshot(); });
+        out.push_back(co_await std::move(op));
+    }
+    co_return out;
+}
+
+asio::awaitable<pipeline_stats> pipeline::stats() {
+    pipeline_stats total;
+    auto self = shared_from_this();
+    for (unsigned s = 0; s < _parts.size(); ++s) {
+        auto op = runtime::invoke_on(_broker.executor(s), [self, s] {
+            pipeline_stats st;
+            self->_parts[s]->add_stats(st);
+            return st;
+        });
+        auto st = co_await std::move(op);
+        total.records_in += st.records_in;
+        total.invalid += st.invalid;
+        total.late += st.late;
+        total.rows_out += st.rows_out;
+        total.state_bytes += st.state_bytes;
+        total.result_rows += st.result_rows;
+    }
+    co_return total;
+}
+
+} // namespace spate::stream

@@ -1,0 +1,113 @@
+#pragma once
+
+#include "broker/topic_table.h"
+#include "exec/row_table.h"
+#include "plan/dataflow.h"
+#include "stream/chain.h"
+#include "stream/dead_letters.h"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spate::broker {
+class kafka_broker;
+}
+
+namespace spate::stream {
+
+class shard_part;
+
+/// Where a continuous query's rows end up.
+struct pipeline_output {
+    /// validate: the source's own pipeline, which writes records that fail decoding or a
+    /// constraint to the dead-letter topic and keeps nothing.
+    enum class kind : uint8_t { view, sink, validate } what = kind::view;
+    /// Sinks: the topic written (JSON records) and its partitions.
+    std::string topic;
+    std::vector<broker::partition_ref> topic_partitions;
+    std::vector<std::string> column_names;
+    /// The source's dead-letter and late-events topics, by name.
+    std::map<std::string, std::vector<broker::partition_ref>> letter_topics;
+};
+
+/// Counters of a running pipeline, summed over shards on request.
+struct pipeline_stats {
+    uint64_t records_in = 0;
+    uint64_t invalid = 0;
+    uint64_t late = 0;
+    uint64_t rows_out = 0;
+    size_t state_bytes = 0;
+    size_t result_rows = 0;
+};
+
+/// A query kept running: a materialized view or a sink over a source.
+///
+/// Its work is spread over the shards. A reader per source partition runs on the partition's
+/// shard: it reads new records, decodes them and runs the steps before the first aggregate;
+/// then an exchange sends each row to the shard that owns its group key (hash of the key), where
+/// the aggregate and the steps after it run. Watermarks travel with the rows: each shard keeps
+/// the latest watermark of every input (partition, or upstream shard) and moves on with their
+/// minimum; an input idle for the source's idle timeout stops holding it back. Each shard keeps
+/// its part of a view's rows (row_table); a pull query gathers them.
+///
+/// Created and stopped on the engine's home shard; each shard_part lives on its own shard.
+class pipeline : public std::enable_shared_from_this<pipeline> {
+public:
+    pipeline(broker::kafka_broker& broker, std::string name, plan::dataflow flow,
+             pipeline_output output);
+    ~pipeline();
+
+    /// Builds every shard's part and starts the readers: from `from[i]` in partition i when
+    /// given, else from the start of each partition.
+    boost::asio::awaitable<void> start(std::vector<int64_t> from = {});
+    /// The next offset each reader will read (for the validation's saved progress).
+    std::vector<int64_t> positions() const;
+    /// Whether the pipeline has begun reading (start() returned).
+    bool started() const { return _positions != nullptr; }
+    /// Stops the readers and drops every part's state; returns once nothing runs.
+    boost::asio::awaitable<void> stop();
+
+    /// The rows of a view now, gathered from every shard.
+    boost::asio::awaitable<std::vector<columnar::batch>> snapshot();
+    boost::asio::awaitable<pipeline_stats> stats();
+
+    const std::string& name() const { return _name; }
+    const plan::dataflow& flow() const { return _flow; }
+
+    // Used by the parts and readers.
+    broker::kafka_broker& broker() { return _broker; }
+    const pipeline_output& output() const { return _output; }
+    shard_part& part(unsigned shard) { return *_parts[shard]; }
+    unsigned shard_count() const { return static_cast<unsigned>(_parts.size()); }
+    bool stopping() const { return _stopping.load(std::memory_order_relaxed); }
+    /// A restarted sink re-reading records it had read before: its output is not written.
+    bool replaying() const { return _replaying.load(std::memory_order_relaxed) > 0; }
+    const std::vector<size_t>& stages() const { return _stages; }
+    size_t partition_count() const { return _partitions.size(); }
+
+private:
+    boost::asio::awaitable<void> read_partition(int32_t index, broker::partition_ref ref);
+
+    broker::kafka_broker& _broker;
+    std::string _name;
+    plan::dataflow _flow;
+    pipeline_output _output;
+    std::vector<size_t> _stages;
+    std::vector<std::shared_ptr<shard_part>> _parts;
+    std::vector<broker::partition_ref> _partitions;
+    std::atomic<bool> _stopping{false};
+    std::atomic<int> _running_readers{0};
+    /// Per partition, the next offset to read; written by its reader, read on stop.
+    std::unique_ptr<std::atomic<int64_t>[]> _positions;
+    /// Sinks: per partition, the offset read before the restart (-1: none).
+    std::vector<int64_t> _replay_until;
+    std::atomic<int> _replaying{0};
+};
+
+} // namespace spate::stream
