@@ -5,9 +5,10 @@
 namespace spate::exec {
 
 window_assign_op::window_assign_op(output* next, row_sink* rejects, uint32_t time_column,
-                                   int64_t size_ms, int64_t slide_ms, int64_t offset_ms)
+                                   int64_t size_ms, int64_t slide_ms, int64_t offset_ms,
+                                   bool session)
     : op(next), _rejects(rejects), _time_column(time_column), _size(size_ms), _slide(slide_ms),
-      _offset(offset_ms) {}
+      _offset(offset_ms), _session(session) {}
 
 void window_assign_op::push(columnar::batch b) {
     if (b.rows == 0) return;
@@ -18,6 +19,11 @@ void window_assign_op::push(columnar::batch b) {
     for (uint32_t r = 0; r < b.rows; ++r) {
         if (time.is_null(r)) {
             _rejects->invalid(b, r, "22004", "the window's time column is NULL");
+            continue;
+        }
+        if (_session) {
+            _rows.push_back(r);
+            _starts.push_back(t[r]);
             continue;
         }
         int64_t last = window_start_for(t[r], _slide, _offset);
@@ -47,6 +53,7 @@ void window_assign_op::push(columnar::batch b) {
 }
 
 std::string window_assign_op::describe() const {
+    if (_session) return fmt::format("Session: column ${}, gap {} ms", _time_column + 1, _size);
     if (_size == _slide)
         return fmt::format("Tumble: column ${}, size {} ms", _time_column + 1, _size);
     return fmt::format("Hop: column ${}, size {} ms, slide {} ms", _time_column + 1, _size, _slide);

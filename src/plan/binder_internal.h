@@ -30,6 +30,8 @@ struct scope {
     std::vector<scope_column> columns;
     /// Position of window_start / window_end when a window table function made them.
     std::optional<uint32_t> window_start, window_end;
+    /// The window bounds are each row's own [time, time + gap) of SESSION.
+    bool session_window = false;
     /// Positions of the hidden source partition / offset columns, when present.
     std::optional<uint32_t> origin_partition, origin_offset;
     /// Whether rows may be retractions (after an aggregate without a window).

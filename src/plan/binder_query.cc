@@ -163,11 +163,9 @@ private:
 
     scope plan_window_function(const ast::function_table_ref& f, dataflow& d) {
         std::string name = lower(f.name.back());
-        if (name == "session")
-            fail("0A000", "SESSION windows are not supported yet; TUMBLE and HOP are", f.pos);
-        if (name != "tumble" && name != "hop")
+        if (name != "tumble" && name != "hop" && name != "session")
             fail("42883", fmt::format("table function {} does not exist", f.name.back()), f.pos,
-                 "The window table functions are TUMBLE and HOP.");
+                 "The window table functions are TUMBLE, HOP and SESSION.");
         const ast::table_arg* data = nullptr;
         const ast::table_arg* timecol = nullptr;
         std::vector<const ast::table_arg*> values;
@@ -178,7 +176,7 @@ private:
                 data = &a;
             else if (a.kind == ast::table_arg_kind::descriptor || an == "timecol")
                 timecol = &a;
-            else if (an == "size")
+            else if (an == "size" || an == "gap")
                 size = &a;
             else if (an == "slide")
                 slide = &a;
@@ -192,7 +190,7 @@ private:
         // Positional intervals: TUMBLE(data, timecol, size[, offset]);
         // HOP(data, timecol, slide, size[, offset]) (Flink's order).
         size_t vi = 0;
-        if (name == "tumble") {
+        if (name == "tumble" || name == "session") {
             if (!size && vi < values.size()) size = values[vi++];
         } else {
             if (!slide && vi < values.size()) slide = values[vi++];
@@ -207,7 +205,10 @@ private:
         if (!timecol || timecol->columns.size() != 1)
             fail("42601", fmt::format("{} needs one time column as DESCRIPTOR(column)", name),
                  f.pos);
-        if (!size) fail("42601", fmt::format("{} needs a window size", name), f.pos);
+        if (!size)
+            fail("42601", name == "session" ? "SESSION needs a gap" : name + " needs a window size",
+                 f.pos);
+        if (name == "session" && offset) fail("42601", "SESSION takes no offset", offset->pos);
         if (name == "hop" && !slide) fail("42601", "HOP needs a slide and a size", f.pos);
 
         scope s = data->kind == ast::table_arg_kind::table
@@ -248,7 +249,9 @@ private:
                  "HOP's size is more than 1000 slides: every row would be repeated that "
                  "many times",
                  size->pos);
-        d.steps.push_back(window_step{time->index, size_ms, slide_ms, offset_ms});
+        window_step ws{time->index, size_ms, slide_ms, offset_ms};
+        ws.session = name == "session";
+        d.steps.push_back(ws);
         d.windowed = true;
         std::string q = f.alias.empty() ? data->table_name.back() : f.alias;
         s.window_start = s.width();
@@ -257,6 +260,7 @@ private:
         s.window_end = s.width();
         s.columns.push_back(
             {"window_end", q, columnar::type_id::timestamp, s.width(), false, true});
+        s.session_window = name == "session";
         return s;
     }
 
@@ -411,6 +415,15 @@ private:
                 agg.keys.push_back(expr::make_column_ref(
                     *in.window_end, columnar::type_id::timestamp, "window_end"));
             }
+            if (in.session_window && end_key && !start_key) {
+                start_key = agg.keys.size();
+                agg.keys.push_back(expr::make_column_ref(
+                    *in.window_start, columnar::type_id::timestamp, "window_start"));
+            }
+            if (in.session_window && !end_key)
+                fail("42803",
+                     "a SESSION window's rows must be grouped by window_start and window_end",
+                     core.group_by.empty() ? core.items[0].pos : core.group_by[0]->pos);
             bool windowed = end_key.has_value() && !in.changelog;
             if (end_key && in.changelog)
                 fail("0A000",
@@ -453,12 +466,26 @@ private:
                 }
                 cfg.calls.push_back(std::move(call));
             }
-            if (windowed) cfg.window_end_key = *end_key;
+            if (windowed && !in.session_window) cfg.window_end_key = *end_key;
+            if (in.session_window)
+                for (const auto& c : cfg.calls)
+                    if (!c.fn->merge)
+                        fail(
+                            "0A000",
+                            fmt::format("{}(DISTINCT ...) cannot be used over SESSION windows yet: "
+                                        "sessions merge, and DISTINCT states cannot",
+                                        c.fn->name),
+                            core.items[0].pos);
             carry_origin(in, pre, pre_scope);
             d.steps.push_back(stateless_step{where, std::move(pre)});
             aggregate_step step;
             step.global = agg.keys.empty();
             step.config = std::move(cfg);
+            if (in.session_window) {
+                step.session = true;
+                step.session_start_key = *start_key;
+                step.session_end_key = *end_key;
+            }
             d.steps.push_back(std::move(step));
             // After it: the SELECT list (and HAVING) over keys and results.
             for (auto& [b, name] : bound_items) {

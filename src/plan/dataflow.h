@@ -19,12 +19,14 @@ struct stateless_step {
     std::vector<expr::bound_expr_ptr> projections;
 };
 
-/// TUMBLE / HOP: appends window_start and window_end.
+/// TUMBLE / HOP: appends window_start and window_end. SESSION: appends each row's own window
+/// [time, time + gap) (size_ms is the gap), which the aggregate after it merges into sessions.
 struct window_step {
     uint32_t time_column = 0;
     int64_t size_ms = 0;
     int64_t slide_ms = 0;
     int64_t offset_ms = 0;
+    bool session = false;
 };
 
 /// GROUP BY. Rows are exchanged between shards by `config.keys` before it (with several
@@ -33,9 +35,18 @@ struct aggregate_step {
     exec::aggregate_config config;
     /// No GROUP BY: a bounded query gives one row even over no input (count(*) = 0).
     bool global = false;
+    /// SESSION windows: `config.keys` holds window_start and window_end at these positions,
+    /// and rows' windows merge into sessions (exec::session_aggregate_op).
+    bool session = false;
+    size_t session_start_key = 0;
+    size_t session_end_key = 0;
 };
 
 using step = std::variant<stateless_step, window_step, aggregate_step>;
+
+/// The input columns an aggregate's rows are exchanged by: its keys, but for SESSION windows
+/// not the window bounds (a key's sessions must all be on one shard).
+std::vector<uint32_t> exchange_keys(const aggregate_step& a);
 
 /// One ORDER BY key of a bounded query: an output column (possibly hidden).
 struct sort_key {

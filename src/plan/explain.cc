@@ -17,6 +17,14 @@ std::string exprs(const std::vector<expr::bound_expr_ptr>& v) {
 
 } // namespace
 
+std::vector<uint32_t> exchange_keys(const aggregate_step& a) {
+    if (!a.session) return a.config.keys;
+    std::vector<uint32_t> keys;
+    for (size_t k = 0; k < a.config.keys.size(); ++k)
+        if (k != a.session_start_key && k != a.session_end_key) keys.push_back(a.config.keys[k]);
+    return keys;
+}
+
 std::vector<std::string> explain(const dataflow& d) {
     std::vector<std::string> lines;
     switch (d.input) {
@@ -35,7 +43,11 @@ std::vector<std::string> explain(const dataflow& d) {
             if (s->predicate) lines.push_back("  Filter: " + s->predicate->to_string());
             if (!s->projections.empty()) lines.push_back("  Project: " + exprs(s->projections));
         } else if (auto* w = std::get_if<window_step>(&st)) {
-            if (w->size_ms == w->slide_ms)
+            if (w->session)
+                lines.push_back(fmt::format("  Session: ${} with a gap of {} ms (each row's own "
+                                            "window, merged by the aggregate)",
+                                            w->time_column + 1, w->size_ms));
+            else if (w->size_ms == w->slide_ms)
                 lines.push_back(fmt::format("  Tumble: ${} into {} ms windows", w->time_column + 1,
                                             w->size_ms));
             else
@@ -59,11 +71,16 @@ std::vector<std::string> explain(const dataflow& d) {
             }
             lines.push_back(fmt::format(
                 "  {}: group by [{}] compute [{}]; state: {}",
-                a->config.window_end_key ? "WindowAggregate" : "HashAggregate", keys, calls,
-                a->config.window_end_key ? "open windows' groups, each emitted once and dropped "
-                                           "when the watermark passes its end"
-                                         : "one row per group, updates and retractions emitted "
-                                           "(unbounded: one entry per distinct key)"));
+                a->session                 ? "SessionAggregate"
+                : a->config.window_end_key ? "WindowAggregate"
+                                           : "HashAggregate",
+                keys, calls,
+                a->session ? "open sessions per key, merged as rows bridge them, each emitted once "
+                             "and dropped when the watermark passes its end"
+                : a->config.window_end_key ? "open windows' groups, each emitted once and dropped "
+                                             "when the watermark passes its end"
+                                           : "one row per group, updates and retractions emitted "
+                                             "(unbounded: one entry per distinct key)"));
         }
     }
     if (!d.order_by.empty()) {

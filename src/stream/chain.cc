@@ -1,6 +1,7 @@
 #include "stream/chain.h"
 
 #include "exec/aggregate_op.h"
+#include "exec/session_aggregate_op.h"
 #include "exec/stateless_op.h"
 #include "exec/window_assign_op.h"
 
@@ -72,9 +73,23 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
                                                       s->projections);
         } else if (const auto* w = std::get_if<plan::window_step>(&d.steps[i])) {
             op = std::make_unique<exec::window_assign_op>(next, sink.get(), w->time_column,
-                                                          w->size_ms, w->slide_ms, w->offset_ms);
+                                                          w->size_ms, w->slide_ms, w->offset_ms,
+                                                          w->session);
         } else {
             const auto& a = std::get<plan::aggregate_step>(d.steps[i]);
+            if (a.session) {
+                exec::session_config sc;
+                sc.keys = a.config.keys;
+                sc.key_types = a.config.key_types;
+                sc.calls = a.config.calls;
+                sc.start_key = a.session_start_key;
+                sc.end_key = a.session_end_key;
+                op = std::make_unique<exec::session_aggregate_op>(next, sink.get(), std::move(sc));
+                next = op.get();
+                reversed.push_back(std::move(op));
+                chain.sinks.push_back(std::move(sink));
+                continue;
+            }
             exec::aggregate_config cfg = a.config;
             cfg.global_row_on_end = bounded && a.global;
             op = std::make_unique<exec::aggregate_op>(next, sink.get(), std::move(cfg));

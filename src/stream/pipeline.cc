@@ -301,7 +301,8 @@ shard_part::shard_part(pipeline& p, unsigned shard)
         exec::output* out = final_output();
         if (k < stages.size()) {
             const auto& agg = std::get<plan::aggregate_step>(flow.steps[stages[k]]);
-            _exchanges[k + 1] = std::make_unique<exchange_out>(p, k + 1, shard, agg.config.keys);
+            _exchanges[k + 1] =
+                std::make_unique<exchange_out>(p, k + 1, shard, plan::exchange_keys(agg));
             out = _exchanges[k + 1].get();
         }
         origin_columns origin;
@@ -400,7 +401,8 @@ asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_
     size_t end = _flow.steps.size();
     if (!_stages.empty()) {
         const auto& agg = std::get<plan::aggregate_step>(_flow.steps[_stages[0]]);
-        exchange = std::make_unique<exchange_out>(*this, 1, uint32_t(index), agg.config.keys);
+        exchange =
+            std::make_unique<exchange_out>(*this, 1, uint32_t(index), plan::exchange_keys(agg));
         out = exchange.get();
         end = _stages[0];
     }
