@@ -58,7 +58,8 @@ def check_binary():
 class spate_server:
     """One `spate server` process, started at construction. Its stdout and stderr go to files in
     `cwd` (also its working directory), so reading them never blocks. Unless `args` name
-    --kafka-addr, it listens on 127.0.0.1 port 0 (an ephemeral port: tests run in parallel)."""
+    --kafka-addr (--pg-addr), it listens on 127.0.0.1 port 0 (an ephemeral port: tests run in
+    parallel)."""
 
     def __init__(self, cwd, data_dir=None, args=(), name="spate"):
         self.cwd = Path(cwd)
@@ -68,6 +69,10 @@ class spate_server:
         self.args += [str(a) for a in args]
         if "--kafka-addr" not in self.args:
             self.args += ["--kafka-addr", "127.0.0.1:0"]
+        # The Postgres listener too, so that servers of tests running in parallel never meet
+        # on its default port.
+        if "--pg-addr" not in self.args:
+            self.args += ["--pg-addr", "127.0.0.1:0"]
         fd, out = tempfile.mkstemp(prefix=f"{name}-stdout-", suffix=".txt", dir=self.cwd)
         os.close(fd)
         fd, err = tempfile.mkstemp(prefix=f"{name}-stderr-", suffix=".txt", dir=self.cwd)

@@ -32,6 +32,7 @@ STOP_TIMEOUT_S = 10
 RUNNING_LINE = "spate server running; Ctrl-C stops it"
 # The Kafka listener's address, with the port it really got.
 KAFKA_LINE_RE = re.compile(r"^kafka listening on 127\.0\.0\.1:[1-9]\d*$")
+PG_LINE_RE = re.compile(r"^postgres listening on 127\.0\.0\.1:[1-9]\d*$")
 STOPPED_LINE = "spate server stopped"
 # "spate 0.1.0 (abc1234)": a semantic version, then the build in parentheses.
 VERSION_RE = re.compile(
@@ -71,6 +72,8 @@ class server_process:
         # Never the default 9092: tests run in parallel, and beside whatever else listens.
         if "server" in self.args and "--kafka-addr" not in self.args:
             self.args += ["--kafka-addr", "127.0.0.1:0"]
+        if "server" in self.args and "--pg-addr" not in self.args:
+            self.args += ["--pg-addr", "127.0.0.1:0"]
         self.cwd = Path(cwd)
         fd, out = tempfile.mkstemp(prefix="stdout-", suffix=".txt", dir=self.cwd)
         os.close(fd)
@@ -323,10 +326,11 @@ class server_lifecycle_test(spate_test_case):
         server = self.start_running_server("--data-dir", str(data), data_dir=data)
         self.stop_server(server)
         out = server.stdout().splitlines()
-        self.assertEqual(len(out), 4, server.describe())
+        self.assertEqual(len(out), 5, server.describe())
         self.assertEqual(out[0], ready_line(data), server.describe())
         self.assertRegex(out[1], KAFKA_LINE_RE, server.describe())
-        self.assertEqual(out[2:], [RUNNING_LINE, STOPPED_LINE], server.describe())
+        self.assertRegex(out[2], PG_LINE_RE, server.describe())
+        self.assertEqual(out[3:], [RUNNING_LINE, STOPPED_LINE], server.describe())
         err = server.stderr()
         self.assertNotIn(RUNNING_LINE, err, server.describe())
         self.assertTrue(
