@@ -133,7 +133,11 @@ source_def plan_source(const sql::create_source_statement& s, std::string_view s
             fail("42804",
                  fmt::format("a CHECK constraint must be boolean, not {}", b->type.to_string()),
                  e.pos);
-        def.checks.emplace_back(b, sql::to_sql(e));
+        // to_sql parenthesizes every operator: "(price > 0)" reads as the CHECK's own parentheses.
+        std::string text = sql::to_sql(e);
+        if (text.size() >= 2 && text.front() == '(' && text.back() == ')')
+            text = text.substr(1, text.size() - 2);
+        def.checks.emplace_back(b, text);
     };
     for (const auto& c : s.columns)
         if (c.check) add_check(*c.check);

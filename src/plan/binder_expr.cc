@@ -37,7 +37,7 @@ const char* binary_symbol(ast::binary_op op) {
     case ast::binary_op::mul: return "*";
     case ast::binary_op::div: return "/";
     case ast::binary_op::mod: return "%";
-    case ast::binary_op::pow: return "^";
+    case ast::binary_op::pow: return "power";
     case ast::binary_op::concat: return "||";
     case ast::binary_op::eq: return "=";
     case ast::binary_op::ne: return "<>";
@@ -47,6 +47,12 @@ const char* binary_symbol(ast::binary_op op) {
     case ast::binary_op::ge: return ">=";
     case ast::binary_op::json_get: return "->";
     case ast::binary_op::json_get_text: return "->>";
+    case ast::binary_op::json_path: return "#>";
+    case ast::binary_op::json_path_text: return "#>>";
+    case ast::binary_op::regex_match:
+    case ast::binary_op::not_regex_match: return "~";
+    case ast::binary_op::regex_imatch:
+    case ast::binary_op::not_regex_imatch: return "~*";
     default: return "";
     }
 }
@@ -243,6 +249,9 @@ bound_expr_ptr expr_binder::bind_aggregate(const ast::function_call_expr& f, con
                                            agg_context& agg) {
     if (f.over || !f.over_name.empty())
         fail("0A000", "window functions (OVER) are not supported yet", f.pos);
+    if (!f.order_by.empty())
+        fail("0A000", fmt::format("ORDER BY inside {}(...) is not supported yet", f.name.back()),
+             f.order_by[0].pos);
     std::vector<bound_expr_ptr> args;
     std::vector<columnar::data_type> types;
     for (const auto& a : f.args) {
@@ -305,8 +314,11 @@ bound_expr_ptr expr_binder::bind_call(const ast::function_call_expr& f, const sc
     }
     if (f.over || !f.over_name.empty())
         fail("0A000", fmt::format("window function {} (OVER) is not supported yet", name), f.pos);
-    if (f.distinct || f.filter || f.star)
+    if (f.distinct || f.filter || f.star || !f.order_by.empty())
         fail("42809", fmt::format("{} is not an aggregate function", name), f.pos);
+    if (name == "current_date" && f.args.empty())
+        return expr::make_call("date_trunc", {expr::make_constant(columnar::value::string("day")),
+                                              expr::make_call("now", {})});
     std::vector<bound_expr_ptr> args;
     for (const auto& a : f.args) {
         if (!a.name.empty())
@@ -374,6 +386,10 @@ bound_expr_ptr expr_binder::bind_node(const sql::expr& e, const scope& s, agg_co
             return expr::make_is_distinct_from(std::move(l), std::move(r), false);
         case ast::binary_op::is_not_distinct_from:
             return expr::make_is_distinct_from(std::move(l), std::move(r), true);
+        case ast::binary_op::not_regex_match:
+        case ast::binary_op::not_regex_imatch:
+            return expr::make_not(
+                expr::make_call(binary_symbol(b.op), {std::move(l), std::move(r)}));
         default: return expr::make_call(binary_symbol(b.op), {std::move(l), std::move(r)});
         }
     }

@@ -535,6 +535,12 @@ const char* binary_op_sql(binary_op op) {
     case binary_op::not_ilike: return "NOT ILIKE";
     case binary_op::json_get: return "->";
     case binary_op::json_get_text: return "->>";
+    case binary_op::json_path: return "#>";
+    case binary_op::json_path_text: return "#>>";
+    case binary_op::regex_match: return "~";
+    case binary_op::regex_imatch: return "~*";
+    case binary_op::not_regex_match: return "!~";
+    case binary_op::not_regex_imatch: return "!~*";
     case binary_op::is_distinct_from: return "IS DISTINCT FROM";
     case binary_op::is_not_distinct_from: return "IS NOT DISTINCT FROM";
     }

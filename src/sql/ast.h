@@ -178,8 +178,14 @@ enum class binary_op : uint8_t {
     not_like,
     ilike,
     not_ilike,
-    json_get,      // ->
-    json_get_text, // ->>
+    json_get,         // ->
+    json_get_text,    // ->>
+    json_path,        // #>
+    json_path_text,   // #>>
+    regex_match,      // ~
+    regex_imatch,     // ~*
+    not_regex_match,  // !~
+    not_regex_imatch, // !~*
     is_distinct_from,
     is_not_distinct_from,
 };

@@ -481,6 +481,19 @@ token lexer::next() {
         return make(token_kind::eq, i, start, 1);
     case '!':
         if (c1 == '=') return make(token_kind::ne, i, start, 2);
+        if (c1 == '~') {
+            if (peek(2) == '*') return make(token_kind::not_tilde_star, i, start, 3);
+            return make(token_kind::not_tilde, i, start, 2);
+        }
+        break;
+    case '~':
+        if (c1 == '*') return make(token_kind::tilde_star, i, start, 2);
+        return make(token_kind::tilde, i, start, 1);
+    case '#':
+        if (c1 == '>') {
+            if (peek(2) == '>') return make(token_kind::hash_double_arrow, i, start, 3);
+            return make(token_kind::hash_arrow, i, start, 2);
+        }
         break;
     case '<':
         if (c1 == '>') return make(token_kind::ne, i, start, 2);

@@ -117,6 +117,12 @@ expr_ptr parser::parse_is() {
 
 expr_ptr parser::continue_after_in(expr_ptr in) {
     switch (cur().kind) {
+    case token_kind::tilde:
+    case token_kind::tilde_star:
+    case token_kind::not_tilde:
+    case token_kind::not_tilde_star:
+    case token_kind::hash_arrow:
+    case token_kind::hash_double_arrow:
     case token_kind::concat:
     case token_kind::arrow:
     case token_kind::double_arrow:
@@ -140,6 +146,12 @@ bool parser::at_operator_above_is() const {
     case token_kind::le:
     case token_kind::gt:
     case token_kind::ge:
+    case token_kind::tilde:
+    case token_kind::tilde_star:
+    case token_kind::not_tilde:
+    case token_kind::not_tilde_star:
+    case token_kind::hash_arrow:
+    case token_kind::hash_double_arrow:
     case token_kind::concat:
     case token_kind::arrow:
     case token_kind::double_arrow:
@@ -247,6 +259,18 @@ expr_ptr parser::parse_other_op(expr_ptr seed) {
             op = binary_op::json_get;
         else if (at(token_kind::double_arrow))
             op = binary_op::json_get_text;
+        else if (at(token_kind::hash_arrow))
+            op = binary_op::json_path;
+        else if (at(token_kind::hash_double_arrow))
+            op = binary_op::json_path_text;
+        else if (at(token_kind::tilde))
+            op = binary_op::regex_match;
+        else if (at(token_kind::tilde_star))
+            op = binary_op::regex_imatch;
+        else if (at(token_kind::not_tilde))
+            op = binary_op::not_regex_match;
+        else if (at(token_kind::not_tilde_star))
+            op = binary_op::not_regex_imatch;
         else
             return left;
         source_pos pos = advance().pos;

@@ -56,7 +56,7 @@ asio::awaitable<void> engine::save_progress_loop() {
         co_await _progress_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (_stopping) break;
         for (const auto& [name, o] : _catalog.objects())
-            if (o->kind == object_kind::sink && o->running) save_progress(name, *o->running);
+            if (o->running) save_progress(name, *o->running);
         for (const auto& [name, p] : _validators)
             save_progress(name, *p);
     }
@@ -69,7 +69,7 @@ asio::awaitable<void> engine::stop() {
         if (!o->running) continue;
         auto op = o->running->stop();
         co_await std::move(op);
-        if (o->kind == object_kind::sink) save_progress(name, *o->running);
+        save_progress(name, *o->running);
     }
     std::vector<std::string> sources;
     for (const auto& [name, v] : _validators)

@@ -137,6 +137,11 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
              q->pos, "Define it over the source directly.");
     if (flow.input == plan::input_kind::none)
         fail("0A000", "a materialized view or sink needs a source in FROM", q->pos);
+    if (!is_view && topic == flow.source->topic)
+        fail("42P17",
+             fmt::format("sink \"{}\" would write to topic \"{}\", which its source \"{}\" reads",
+                         name, topic, flow.source->name),
+             s.pos, "Give the sink a topic of its own: WITH (topic = '...').");
     if (flow.windowed && !flow.source->watermark)
         fail("42P17",
              fmt::format("source \"{}\" has no WATERMARK, so its windows would never close",
@@ -187,10 +192,9 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
             fail("58030", e.err().message, s.pos);
         }
     }
-    // A sink re-created at start goes on from where it was; a new one starts afresh.
+    // A view or sink re-created at start knows where it was; a new one starts afresh.
     if (!_replaying) forget_progress(name);
-    auto started =
-        obj->running->start(is_view || !_replaying ? std::vector<int64_t>{} : saved_progress(name));
+    auto started = obj->running->start(_replaying ? saved_progress(name) : std::vector<int64_t>{});
     co_await std::move(started);
     co_return r;
 }

@@ -69,6 +69,7 @@ public:
         if (b.rows == 0 || _out.topic_partitions.empty()) return;
         // Rows made while re-reading what was read before a restart were written then.
         if (_p.replaying()) return;
+        // (Views keep theirs: a view's rows are rebuilt from the start.)
         // Only the visible columns are written.
         columnar::batch v;
         v.rows = b.rows;
@@ -323,7 +324,10 @@ void shard_part::receive(size_t stage, uint32_t channel, std::vector<columnar::b
         entry->push(std::move(b));
     if (auto moved = _mergers[stage - 1].update(channel, wm, idle)) entry->watermark(*moved);
     if (stage + 1 < _exchanges.size() && _exchanges[stage + 1]) _exchanges[stage + 1]->flush();
-    flush_letters(_p.broker(), _letters, _p.output().letter_topics);
+    if (_p.replaying())
+        _letters.records().clear(); // written before the restart
+    else
+        flush_letters(_p.broker(), _letters, _p.output().letter_topics);
 }
 
 pipeline::pipeline(broker::kafka_broker& broker, std::string name, plan::dataflow flow,
@@ -353,8 +357,9 @@ asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
     _replay_until.assign(_partitions.size(), -1);
     for (size_t i = 0; i < _partitions.size(); ++i) {
         int64_t f = i < from.size() ? from[i] : -1;
-        if (_output.what == pipeline_output::kind::sink) {
-            // A sink rebuilds its state from the start and writes only what comes after.
+        if (_output.what != pipeline_output::kind::validate) {
+            // A view or sink rebuilds its state from the start; a sink writes only what comes
+            // after, and neither writes dead letters or late records again.
             _replay_until[i] = f;
             if (f > 0) _replaying.fetch_add(1);
             f = -1;
@@ -468,7 +473,10 @@ asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_
             auto f = exchange->flush_and_wait();
             co_await std::move(f);
         }
-        flush_letters(_broker, letters, _output.letter_topics);
+        if (replaying)
+            letters.records().clear(); // written before the restart
+        else
+            flush_letters(_broker, letters, _output.letter_topics);
         _positions[size_t(index)].store(chunk_end);
         if (replaying && chunk_end >= _replay_until[size_t(index)]) {
             replaying = false;
