@@ -1,6 +1,6 @@
 -- The three Nexmark topics written by `spate nexmark` as spate sources. Column names are the
--- JSON field names (quoted where they have capitals); every event time is a TIMESTAMP with the
--- reference's watermark, 4 seconds behind the largest event time seen.
+-- JSON field names (quoted where they have capitals), and every event time is a TIMESTAMP with
+-- the reference's watermark, 4 seconds behind the largest event time seen.
 
 CREATE SOURCE person (
     id BIGINT,
