@@ -375,6 +375,11 @@ private:
         scope out;
         std::vector<bound_expr_ptr> proj;
         bound_expr_ptr having;
+        if (!aggregating && in.session_window)
+            fail("42803",
+                 "a SESSION window's rows must be grouped by window_start and window_end: "
+                 "sessions exist only once rows are merged",
+                 core.items.empty() ? core.pos : core.items[0].pos);
         if (!aggregating) {
             for (const auto& it : items) {
                 bound_expr_ptr b = it.e ? _exprs.bind(*it.e, in)
