@@ -1,7 +1,6 @@
 #include "exec/aggregate_op.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -104,9 +103,7 @@ void aggregate_op::push_unwindowed(const columnar::batch& b) {
             continue;
         }
         auto status = t.append_result(g, inserts);
-        if (!status.ok())
-            spdlog::warn("aggregate: {} ({})", status.message ? status.message : "error",
-                         status.sqlstate);
+        if (!status.ok()) report(status, inserts, uint32_t(inserts.rows - 1));
         t.emitted(g) = 1;
     }
     // retracts holds rows in the order of `touched` restricted to groups emitted before; drop
@@ -148,13 +145,19 @@ void aggregate_op::push_unwindowed(const columnar::batch& b) {
     if (out.rows) _next->push(std::move(out));
 }
 
+void aggregate_op::report(const agg::eval_status& status, const columnar::batch& out,
+                          uint32_t row) {
+    // The row stays (with NULL for the failed aggregate); the error is the row_sink's: a bounded
+    // query fails with it, a pipeline writes it to the dead-letter topic.
+    _rejects->invalid(out, row, status.sqlstate,
+                      status.message ? status.message : "aggregate failed");
+}
+
 void aggregate_op::emit_window(group_table& t) {
     columnar::batch out = t.result_batch();
     for (uint32_t g : t.groups()) {
         auto status = t.append_result(g, out);
-        if (!status.ok())
-            spdlog::warn("aggregate: {} ({})", status.message ? status.message : "error",
-                         status.sqlstate);
+        if (!status.ok()) report(status, out, uint32_t(out.rows - 1));
     }
     if (out.rows) _next->push(std::move(out));
 }

@@ -54,6 +54,8 @@ private:
     void update(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows,
                 std::span<const uint32_t> groups);
     void emit_window(group_table& t);
+    /// An aggregate that could not make its result for row `row` of `out`.
+    void report(const agg::eval_status& status, const columnar::batch& out, uint32_t row);
 
     row_sink* _rejects;
     aggregate_config _config;

@@ -1,7 +1,6 @@
 #include "exec/session_aggregate_op.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -177,14 +176,17 @@ void session_aggregate_op::emit(const key_sessions& k, const session& s, columna
         else
             out.columns[p]->append_from(*_keys.columns[other++], k.key_row);
     }
+    agg::eval_status failed;
     for (size_t c = 0; c < _config.calls.size(); ++c) {
         auto st = _config.calls[c].fn->finalize(
             state(s.states.get(), c), *out.columns[_config.keys.size() + c], *_config.calls[c].fn);
-        if (!st.ok())
-            spdlog::warn("session aggregate: {} ({})", st.message ? st.message : "error",
-                         st.sqlstate);
+        failed = st.ok() ? failed : st;
     }
     out.rows++;
+    // The session stays (NULL for the failed aggregate); a bounded query fails with the error.
+    if (!failed.ok())
+        _rejects->invalid(out, uint32_t(out.rows - 1), failed.sqlstate,
+                          failed.message ? failed.message : "aggregate failed");
 }
 
 void session_aggregate_op::watermark(event_time wm) {

@@ -189,9 +189,13 @@ source_def plan_source(const sql::create_source_statement& s, std::string_view s
         else if (k == "idle_timeout") {
             std::string why;
             auto ms = columnar::parse_interval(o.value, &why);
-            if (!ms || *ms < 0)
+            if (!ms)
                 fail("22023", fmt::format("idle_timeout '{}' is not an interval: {}", o.value, why),
                      o.pos, "Write it as '5 seconds'.");
+            if (*ms < 0)
+                fail(
+                    "22023", fmt::format("idle_timeout '{}' must not be negative", o.value), o.pos,
+                    "'0 seconds' turns idleness off: a silent partition holds the watermark back.");
             def.idle_timeout_ms = *ms;
         } else if (k == "scan.startup.mode") {
             if (o.value != "earliest-offset")

@@ -63,7 +63,7 @@ std::vector<std::string> explain(const dataflow& d) {
             std::string calls;
             for (const auto& c : a->config.calls) {
                 if (!calls.empty()) calls += ", ";
-                calls += c.fn->name + "(";
+                calls += c.fn->name + (c.fn->distinct ? "(DISTINCT " : "(");
                 for (size_t i = 0; i < c.args.size(); ++i)
                     calls += fmt::format("{}${}", i ? ", " : "", c.args[i] + 1);
                 calls += ")";
