@@ -132,7 +132,8 @@ bid_corpus make_corpus(size_t n, size_t chunk) {
     std::vector<std::pair<size_t, size_t>> spans;
     std::vector<std::array<std::pair<size_t, size_t>, 3>> str_spans;
     spans.reserve(n);
-    c.bytes.reserve(n * 230);
+    c.bytes.reserve(n * 260 + simdjson::SIMDJSON_PADDING);
+    c.strings.reserve(n * 200);
     c.bids.reserve(n);
     while (c.bids.size() < n) {
         const auto& e = gen.next();
