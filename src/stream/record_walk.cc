@@ -17,9 +17,11 @@ result<int64_t> walk_records(std::span<const std::byte> bytes, int64_t from,
     int64_t next = from;
     std::span<const std::byte> rest = bytes;
     while (!rest.empty()) {
+        // A batch cut short at the end of a read is left for the next read.
+        if (rest.size() < model::batch_layout::header_size) break;
         auto header = model::parse_batch_header(rest);
         if (!header) return std::move(header).err();
-        if (header->size_bytes() > rest.size()) break; // a partial batch at the end of a read
+        if (header->size_bytes() > rest.size()) break;
         auto batch = rest.first(header->size_bytes());
         rest = rest.subspan(header->size_bytes());
         next = header->next_offset().value();
