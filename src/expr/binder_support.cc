@@ -27,7 +27,8 @@ std::string lower(std::string_view s) {
 }
 
 bool is_literal_string(const bound_expr& e) {
-    return e.kind == expr_kind::constant && e.type.id == type_id::varchar;
+    return e.kind == expr_kind::constant && e.type.id == type_id::varchar && !e.typed &&
+           !e.constant.is_null();
 }
 bool is_untyped(const bound_expr& e) {
     return e.type.id == type_id::null || is_literal_string(e);
@@ -245,7 +246,7 @@ bound_expr_ptr try_fold(const bound_expr_ptr& e) {
     row_errors errors;
     auto c = ev.evaluate(one, errors);
     if (!errors.empty()) return e;
-    return make_constant(columnar::value_at(*c, 0));
+    return make_typed_constant(columnar::value_at(*c, 0));
 }
 
 data_type common_of(std::vector<bound_expr_ptr>& args, std::string_view context) {
@@ -300,14 +301,15 @@ bound_expr_ptr as_string(bound_expr_ptr e, std::string_view op) {
 bound_expr_ptr coerce(bound_expr_ptr e, data_type target) {
     if (e->type == target) return e;
     if (e->kind == expr_kind::constant && e->constant.is_null())
-        return make_constant(columnar::value::null(target));
+        return make_typed_constant(columnar::value::null(target));
     return make_cast(std::move(e), target);
 }
 
 bound_expr_ptr make_cast(bound_expr_ptr e, data_type target) {
-    if (e->type == target) return e;
+    // An explicit cast gives even a quoted literal its type: '1'::varchar = 1 is an error.
+    if (e->type == target) return is_literal_string(*e) ? make_typed_constant(e->constant) : e;
     if (e->kind == expr_kind::constant && e->constant.is_null())
-        return make_constant(columnar::value::null(target));
+        return make_typed_constant(columnar::value::null(target));
     if (!cast_kernel(e->type, target)) {
         std::string hint;
         if (e->type.is_integer() && target.id == type_id::timestamp)

@@ -125,6 +125,15 @@ bound_expr_ptr make_constant(columnar::value v) {
     return e;
 }
 
+bound_expr_ptr make_typed_constant(columnar::value v) {
+    auto e = std::make_shared<bound_expr>();
+    e->kind = expr_kind::constant;
+    e->type = v.type;
+    e->constant = std::move(v);
+    e->typed = true;
+    return e;
+}
+
 bound_expr_ptr make_column_ref(uint32_t index, columnar::data_type type, std::string name) {
     auto e = std::make_shared<bound_expr>();
     e->kind = expr_kind::column_ref;

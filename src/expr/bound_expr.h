@@ -46,6 +46,9 @@ struct bound_expr {
     bool negated = false;
     bool case_insensitive = false; ///< like only (ILIKE)
     bool has_else = false;         ///< case_ only
+    /// constant only: the value has a type of its own (it was computed, or cast), so a
+    /// varchar constant is not an untyped literal that takes the type a function needs.
+    bool typed = false;
 
     /// SQL-ish text for EXPLAIN: "(price * 0.908) > 1000", "CAST(x AS bigint)", "$3" for a
     /// column without a name.
@@ -61,6 +64,8 @@ using bound_expr_ptr = std::shared_ptr<const bound_expr>;
 /// A literal. A varchar constant is treated as an untyped literal by overload resolution
 /// (it converts to the type a function needs, as a quoted literal does in Postgres).
 bound_expr_ptr make_constant(columnar::value v);
+/// A constant that keeps its type: the result of folding or a cast, never an untyped literal.
+bound_expr_ptr make_typed_constant(columnar::value v);
 /// Input column `index` of the batches the expression will see, of type `type`.
 bound_expr_ptr make_column_ref(uint32_t index, columnar::data_type type, std::string name = {});
 

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
 
 namespace spate::stream {
 
@@ -139,6 +140,9 @@ public:
     }
     /// Sends what is pending and returns when every shard has processed it.
     asio::awaitable<void> flush_and_wait();
+    /// Sends what is pending without waiting; `done` runs on `home` (the caller's shard) once
+    /// every shard has processed it (at once when there was nothing to send).
+    void send(asio::any_io_executor home, std::function<void()> done);
     /// Sends what is pending without waiting.
     void flush();
 
@@ -270,6 +274,34 @@ asio::awaitable<void> exchange_out::flush_and_wait() {
     _idle_changed = false;
     auto all = runtime::when_all(std::move(sends));
     co_await std::move(all);
+}
+
+void exchange_out::send(asio::any_io_executor home, std::function<void()> done) {
+    if (!has_news()) {
+        done();
+        return;
+    }
+    auto pl = _p.shared_from_this();
+    auto remaining = std::make_shared<unsigned>(0);
+    auto finished = std::make_shared<std::function<void()>>(std::move(done));
+    std::vector<unsigned> targets;
+    for (unsigned s = 0; s < _p.shard_count(); ++s)
+        if (!_pending[s].empty() || _wm || _idle_changed) targets.push_back(s);
+    *remaining = unsigned(targets.size());
+    for (unsigned s : targets) {
+        auto batches = std::move(_pending[s]);
+        _pending[s].clear();
+        asio::post(_p.broker().executor(s),
+                   [pl, s, stage = _stage, ch = _channel, batches = std::move(batches), wm = _wm,
+                    idle = _idle, home, remaining, finished]() mutable {
+                       pl->part(s).receive(stage, ch, std::move(batches), wm, idle);
+                       asio::post(home, [remaining, finished] {
+                           if (--*remaining == 0) (*finished)();
+                       });
+                   });
+    }
+    _wm.reset();
+    _idle_changed = false;
 }
 
 shard_part::shard_part(pipeline& p, unsigned shard)
@@ -415,6 +447,8 @@ asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_
                           uint32_t(_flow.source->columns.size() + 1)};
     op_chain chain = build_chain(_flow, 0, end, out, &letters, origin, false);
     auto wake = std::make_shared<runtime::event>(ex);
+    auto in_flight = std::make_shared<int>(0);
+    constexpr int max_chunks_in_flight = 4;
     int64_t from = std::max(ref.log->log_start_offset().value(), _positions[size_t(index)].load());
     auto last_data = std::chrono::steady_clock::now();
     bool replaying = _replay_until[size_t(index)] > 0;
@@ -469,18 +503,33 @@ asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_
             sent_wm = stage.watermark();
             chain.entry()->watermark(sent_wm);
         }
+        // The chunk that reaches where the reading stood before a restart ends the replay once
+        // everything it carries has been processed (its output, too, was written before).
+        bool ends_replay = replaying && chunk_end >= _replay_until[size_t(index)];
         if (exchange) {
-            auto f = exchange->flush_and_wait();
-            co_await std::move(f);
+            // Up to a few chunks travel to the aggregating shards while this one reads on:
+            // reading and aggregating overlap, and memory stays bounded.
+            ++*in_flight;
+            exchange->send(ex,
+                           [self, ends_replay, in_flight, w = std::weak_ptr<runtime::event>(wake)] {
+                               --*in_flight;
+                               if (ends_replay) self->_replaying.fetch_sub(1);
+                               if (auto e = w.lock()) e->notify();
+                           });
+            while (*in_flight >= max_chunks_in_flight && !stopping()) {
+                auto waited = wake->wait_until(std::chrono::steady_clock::now() +
+                                               std::chrono::milliseconds(100));
+                co_await std::move(waited);
+            }
         }
         if (replaying)
             letters.records().clear(); // written before the restart
         else
             flush_letters(_broker, letters, _output.letter_topics);
         _positions[size_t(index)].store(chunk_end);
-        if (replaying && chunk_end >= _replay_until[size_t(index)]) {
+        if (ends_replay) {
             replaying = false;
-            _replaying.fetch_sub(1);
+            if (!exchange) _replaying.fetch_sub(1);
         }
     }
     if (replaying) _replaying.fetch_sub(1);
