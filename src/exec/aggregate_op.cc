@@ -59,6 +59,11 @@ void aggregate_op::push_windowed(const columnar::batch& b) {
     for (auto& [end, rows] : by_window) {
         auto& slot = _windows[end];
         if (!slot) slot = std::make_unique<group_table>(_config.calls, _config.key_types);
+        if (_config.early_updates) {
+            // Each open window's groups are sent as they change; closing sends nothing more.
+            push_changelog(*slot, b, rows);
+            continue;
+        }
         _row_groups.resize(rows.size());
         for (size_t i = 0; i < rows.size(); ++i) {
             bool added;
@@ -70,17 +75,23 @@ void aggregate_op::push_windowed(const columnar::batch& b) {
 }
 
 void aggregate_op::push_unwindowed(const columnar::batch& b) {
-    group_table& t = *_groups;
     _rows.resize(b.rows);
-    _row_groups.resize(b.rows);
+    for (uint32_t r = 0; r < b.rows; ++r)
+        _rows[r] = r;
+    push_changelog(*_groups, b, _rows);
+}
+
+void aggregate_op::push_changelog(group_table& t, const columnar::batch& b,
+                                  std::span<const uint32_t> rows) {
+    _row_groups.resize(rows.size());
     std::vector<uint32_t> touched;
     ++_batch_number;
     columnar::batch retracts = t.result_batch();
-    for (uint32_t r = 0; r < b.rows; ++r) {
-        _rows[r] = r;
+    for (uint32_t i = 0; i < rows.size(); ++i) {
+        uint32_t r = rows[i];
         bool added;
         uint32_t g = t.find_or_add(b, _config.keys, r, added);
-        _row_groups[r] = g;
+        _row_groups[i] = g;
         if (g >= _touch_mark.size()) _touch_mark.resize(g + 1, 0);
         bool first_touch = added || _touch_mark[g] != _batch_number;
         _touch_mark[g] = _batch_number;
@@ -91,7 +102,7 @@ void aggregate_op::push_unwindowed(const columnar::batch& b) {
         if (first_touch) touched.push_back(g);
         t.rows(g) += b.change_at(r) == columnar::change::retract ? -1 : 1;
     }
-    update(t, b, _rows, _row_groups);
+    update(t, b, rows, _row_groups);
     columnar::batch inserts = t.result_batch();
     // Whether each touched group had a row downstream before this batch.
     std::vector<bool> had_row(touched.size());
@@ -177,7 +188,7 @@ void aggregate_op::watermark(event_time wm) {
         _next->push(std::move(out));
     }
     while (!_windows.empty() && _windows.begin()->first <= wm) {
-        emit_window(*_windows.begin()->second);
+        if (!_config.early_updates) emit_window(*_windows.begin()->second);
         _windows.erase(_windows.begin());
     }
     _next->watermark(wm);

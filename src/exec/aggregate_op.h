@@ -23,6 +23,10 @@ struct aggregate_config {
     /// No GROUP BY in a bounded query: at the end of input, one row even if no row came
     /// (count(*) = 0), as SQL requires.
     bool global_row_on_end = false;
+    /// Windowed: send each open window's groups as they change (a changelog: retract the
+    /// previous row, insert the new), rather than once when the window closes. The last row a
+    /// group sent before its window closed is its final result.
+    bool early_updates = false;
 };
 
 /// GROUP BY with aggregates. Output rows are the key values followed by one value per call.
@@ -49,6 +53,8 @@ public:
 
 private:
     void push_unwindowed(const columnar::batch& b);
+    /// Adds `rows` of `b` to the groups of `t` and sends the changelog of the groups touched.
+    void push_changelog(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows);
     void push_windowed(const columnar::batch& b);
     /// Updates every call's states for `rows` of `b`, whose groups are `groups` (same length).
     void update(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows,

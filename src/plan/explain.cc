@@ -77,6 +77,9 @@ std::vector<std::string> explain(const dataflow& d) {
                 keys, calls,
                 a->session ? "open sessions per key, merged as rows bridge them, each emitted once "
                              "and dropped when the watermark passes its end"
+                : a->config.early_updates
+                    ? "open windows' groups, changes sent as they happen (a changelog), dropped "
+                      "when the watermark passes the window's end"
                 : a->config.window_end_key ? "open windows' groups, each emitted once and dropped "
                                              "when the watermark passes its end"
                                            : "one row per group, updates and retractions emitted "

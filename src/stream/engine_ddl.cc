@@ -113,8 +113,18 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
         fail("42P07", fmt::format("relation \"{}\" already exists", name), s.pos);
     }
     std::string topic = name;
+    bool early = false;
+    std::optional<sql::source_pos> emit_pos;
     for (const auto& o : *options) {
-        if (!is_view && o.key == "topic")
+        if (o.key == "emit") {
+            if (o.value != "early" && o.value != "final")
+                fail("22023",
+                     fmt::format("emit '{}' is not known: use 'final' or 'early'", o.value), o.pos,
+                     "'final' sends each window once it closes; 'early' also sends its "
+                     "changes while it is open.");
+            early = o.value == "early";
+            emit_pos = o.pos;
+        } else if (!is_view && o.key == "topic")
             topic = o.value;
         else if (!is_view && o.key == "format") {
             if (o.value != "json")
@@ -125,12 +135,30 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
                  fmt::format("unknown option '{}' for a {}", o.key,
                              is_view ? "materialized view" : "sink"),
                  o.pos,
-                 is_view ? "A materialized view takes no options."
-                         : "A sink takes topic and format.");
+                 is_view ? "A materialized view takes emit."
+                         : "A sink takes topic, format and emit.");
     }
     plan::bind_options opt;
     opt.continuous = true;
     plan::dataflow flow = plan::plan_query(*q, _catalog, opt);
+    if (early) {
+        bool any = false;
+        for (auto& st : flow.steps) {
+            auto* a = std::get_if<plan::aggregate_step>(&st);
+            if (!a) continue;
+            if (a->session)
+                fail("0A000", "emit = 'early' is not supported over SESSION windows yet",
+                     *emit_pos);
+            if (a->config.window_end_key) {
+                a->config.early_updates = true;
+                any = true;
+            }
+        }
+        if (!any)
+            fail("22023", "emit = 'early' needs a windowed aggregate (TUMBLE or HOP with GROUP BY)",
+                 *emit_pos, "Without a window, results are sent as they change already.");
+        flow.changelog = true;
+    }
     if (flow.input == plan::input_kind::view)
         fail("0A000",
              "a materialized view or sink over another materialized view is not supported yet",
