@@ -193,6 +193,12 @@ asio::awaitable<statement_result> engine::run(const sql::statement& s, std::stri
         co_return co_await std::move(op);
     }
     case K::show:
+        if (s.as<sql::show_statement>().what == sql::show_kind::variable &&
+            s.as<sql::show_statement>().variable == "pipelines") {
+            auto op = show_pipelines();
+            co_return co_await std::move(op);
+        }
+        co_return show(s);
     case K::describe: co_return show(s);
     case K::explain: co_return explain(s, params);
     case K::create_view:

@@ -87,6 +87,8 @@ private:
     boost::asio::awaitable<statement_result> select(const sql::query& q,
                                                     const std::vector<columnar::value>& params);
     statement_result show(const sql::statement& s) const;
+    /// SHOW PIPELINES: every view's, sink's and source validation's counters, from the shards.
+    boost::asio::awaitable<statement_result> show_pipelines();
     statement_result explain(const sql::statement& s, const std::vector<columnar::value>& params);
     /// Runs a planned query once over what its input holds now.
     boost::asio::awaitable<statement_result> run_bounded(const plan::dataflow& d);

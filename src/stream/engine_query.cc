@@ -266,6 +266,45 @@ statement_result engine::show(const sql::statement& s) const {
     return t.done("");
 }
 
+asio::awaitable<statement_result> engine::show_pipelines() {
+    std::vector<std::pair<std::string, std::shared_ptr<pipeline>>> all;
+    for (const auto& [name, o] : _catalog.objects())
+        if (o->running) all.emplace_back(name, o->running);
+    for (const auto& [name, p] : _validators)
+        all.emplace_back(p->name(), p);
+    std::vector<plan::column_info> cols;
+    std::vector<columnar::data_type> types;
+    for (const char* n : {"name", "kind"}) {
+        cols.push_back({n, columnar::type_id::varchar, false, false});
+        types.push_back(columnar::type_id::varchar);
+    }
+    for (const char* n :
+         {"records_in", "invalid", "late", "rows_out", "state_bytes", "result_rows"}) {
+        cols.push_back({n, columnar::type_id::int64, false, false});
+        types.push_back(columnar::type_id::int64);
+    }
+    statement_result r;
+    r.returns_rows = true;
+    r.columns = cols;
+    r.rows = columnar::batch::with_types(types);
+    for (const auto& [name, p] : all) {
+        auto op = p->stats();
+        auto st = co_await std::move(op);
+        auto kind = p->output().what == pipeline_output::kind::view   ? "materialized view"
+                    : p->output().what == pipeline_output::kind::sink ? "sink"
+                                                                      : "source validation";
+        r.rows.columns[0]->push_string(name);
+        r.rows.columns[1]->push_string(kind);
+        int c = 2;
+        for (int64_t v : {int64_t(st.records_in), int64_t(st.invalid), int64_t(st.late),
+                          int64_t(st.rows_out), int64_t(st.state_bytes), int64_t(st.result_rows)})
+            r.rows.columns[size_t(c++)]->push_i64(v);
+        r.rows.rows++;
+    }
+    r.tag = fmt::format("SELECT {}", r.rows.rows);
+    co_return r;
+}
+
 statement_result engine::explain(const sql::statement& s,
                                  const std::vector<columnar::value>& params) {
     const auto& e = s.as<sql::explain_statement>();

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 from pathlib import Path
 
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spate_server import server_test_case  # noqa: E402
 
 import psycopg2  # noqa: E402  (python3-psycopg2)
+from confluent_kafka import Producer  # noqa: E402  (python3-confluent-kafka)
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "clients" / "node"
 NODE = shutil.which("node")
@@ -112,6 +114,45 @@ class pg_clients_test(server_test_case):
         self.assertRegex(table, r"ts\s*\|\s*timestamp\(3\) without time zone")
         view = run("\\d per_user")
         self.assertRegex(view, r"n\s*\|\s*bigint")
+
+    def test_show_pipelines_counts_records_invalid_and_late_rows(self):
+        server = self.start_server()
+        cur = self.connect(server).cursor()
+        cur.execute("CREATE SOURCE bids (auction BIGINT, price BIGINT CHECK (price > 0), "
+                    "ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) "
+                    "WITH (topic = 'bids')")
+        cur.execute("CREATE MATERIALIZED VIEW per_window AS SELECT window_start, auction, "
+                    "count(*) AS n FROM TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND) "
+                    "GROUP BY window_start, window_end, auction")
+        producer = Producer({"bootstrap.servers": server.bootstrap})
+        for value in ('{"auction":1,"price":5,"ts":"2024-01-01 00:00:01"}',
+                      '{"auction":1,"price":-5,"ts":"2024-01-01 00:00:02"}',
+                      '{"auction":2,"price":5,"ts":"2024-01-01 00:00:31"}'):
+            producer.produce("bids", value.encode(), partition=0)
+        self.assertEqual(producer.flush(10), 0)
+        # Once 31 s is read, the window [0 s, 10 s) has closed: a row for it is late.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            cur.execute("SELECT count(*) FROM per_window")
+            if cur.fetchone()[0] == 1:
+                break
+            time.sleep(0.05)
+        producer.produce("bids", b'{"auction":3,"price":5,"ts":"2024-01-01 00:00:03"}',
+                         partition=0)
+        self.assertEqual(producer.flush(10), 0)
+        want = {"per_window": ("materialized view", 4, 1, 1, 1),
+                "bids (validation)": ("source validation", 4, 1, 0, 0)}
+        got = None
+        while time.monotonic() < deadline + 10:
+            cur.execute("SHOW PIPELINES")
+            self.assertEqual([d[0] for d in cur.description],
+                             ["name", "kind", "records_in", "invalid", "late", "rows_out",
+                              "state_bytes", "result_rows"])
+            got = {r[0]: (r[1], r[2], r[3], r[4], r[7]) for r in cur.fetchall()}
+            if got == want:
+                break
+            time.sleep(0.05)
+        self.assertEqual(got, want, server.describe())
 
 
 if __name__ == "__main__":
