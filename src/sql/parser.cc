@@ -256,6 +256,9 @@ statement_ptr parse_statement(std::string_view sql) {
     }
     if (p.at_end()) p.fail("a statement");
     statement_ptr s = p.parse_statement();
+    // A token right after a complete statement is a syntax error there; after a ';' it starts
+    // a second statement.
+    if (!p.at_end() && !p.at(token_kind::semicolon)) p.fail("\";\" or the end of the statement");
     while (p.accept(token_kind::semicolon)) {
     }
     if (!p.at_end()) {
