@@ -26,6 +26,10 @@ struct bind_options {
 /// spate does not do yet (joins, subquery expressions, window functions).
 dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bind_options& opt);
 
+/// Keeps only the columns a window table function's rows are used for, before the window
+/// repeats each row (HOP repeats it size / slide times): a projection step in front of it.
+void prune_before_window(dataflow& d);
+
 /// Checks a CREATE SOURCE and turns it into a source definition (types, NOT NULL, CHECK,
 /// WATERMARK, WITH options). Throws sql::sql_error. `sql_text` is kept as the definition.
 source_def plan_source(const sql::create_source_statement& s, std::string_view sql_text);

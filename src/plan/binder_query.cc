@@ -648,6 +648,7 @@ dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bi
     query_planner p(catalog, opt);
     dataflow d = p.plan(q);
     if (p._order_planned) d.order_by = p._pending_order;
+    prune_before_window(d);
     return d;
 }
 
