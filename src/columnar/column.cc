@@ -70,6 +70,22 @@ void column::append_from(const column& other, size_t row) {
     std::memcpy(append_slot(), other._data.get() + row * _width, _width);
 }
 
+void column::set_from(size_t row, const column& other, size_t other_row) {
+    assert(other._physical == _physical && row < _size);
+    if (other.is_null(other_row)) {
+        set_null(row);
+        return;
+    }
+    if (_has_nulls) _validity[row] = 1;
+    std::byte* dst = _data.get() + row * _width;
+    if (_physical == physical_type::str) {
+        string_ref r = _heap->add(other.strs()[other_row].view());
+        std::memcpy(dst, &r, sizeof r);
+    } else {
+        std::memcpy(dst, other._data.get() + other_row * _width, _width);
+    }
+}
+
 void column::gather_from(const column& other, std::span<const uint32_t> rows) {
     assert(other._physical == _physical);
     if (_physical == physical_type::str) borrow_strings(other);

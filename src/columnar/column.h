@@ -77,6 +77,9 @@ public:
 
     /// Appends row `row` of `other` (same physical type).
     void append_from(const column& other, size_t row);
+    /// Overwrites row `row` with row `other_row` of `other` (same physical type), copying a
+    /// string's bytes into this column's heap (for tables whose slots outlive their input).
+    void set_from(size_t row, const column& other, size_t other_row);
     /// Appends the rows of `other` listed in `rows`, in order (filters, exchanges).
     void gather_from(const column& other, std::span<const uint32_t> rows);
 

@@ -60,23 +60,8 @@ uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint
     _emitted[g] = 0;
     _row_counts[g] = 0;
     // Overwrite the key values of slot g.
-    for (size_t k = 0; k < keys.size(); ++k) {
-        const columnar::column& src = *b.columns[keys[k]];
-        columnar::column& dst = *_key_values.columns[k];
-        if (src.is_null(row)) {
-            dst.set_null(g);
-            continue;
-        }
-        if (dst.has_nulls()) dst.validity_for_write()[g] = 1;
-        switch (dst.physical()) {
-        case columnar::physical_type::boolean: dst.bools()[g] = src.bools()[row]; break;
-        case columnar::physical_type::i64: dst.i64()[g] = src.i64()[row]; break;
-        case columnar::physical_type::f64: dst.f64()[g] = src.f64()[row]; break;
-        case columnar::physical_type::str:
-            dst.strs()[g] = dst.heap().add(src.strs()[row].view());
-            break;
-        }
-    }
+    for (size_t k = 0; k < keys.size(); ++k)
+        _key_values.columns[k]->set_from(g, *b.columns[keys[k]], row);
     for (size_t c = 0; c < _calls.size(); ++c)
         _calls[c].fn->init(state(g, c), *_calls[c].fn);
     return g;

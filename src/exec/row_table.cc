@@ -35,23 +35,8 @@ void row_table::push(columnar::batch b) {
             slot = _free.back();
             _free.pop_back();
             // Overwrite the slot's values with this row's.
-            for (size_t c = 0; c < _types.size(); ++c) {
-                columnar::column& dst = *_values.columns[c];
-                const columnar::column& src = *b.columns[c];
-                if (src.is_null(r)) {
-                    dst.set_null(slot);
-                    continue;
-                }
-                if (dst.has_nulls()) dst.validity_for_write()[slot] = 1;
-                switch (dst.physical()) {
-                case columnar::physical_type::boolean: dst.bools()[slot] = src.bools()[r]; break;
-                case columnar::physical_type::i64: dst.i64()[slot] = src.i64()[r]; break;
-                case columnar::physical_type::f64: dst.f64()[slot] = src.f64()[r]; break;
-                case columnar::physical_type::str:
-                    dst.strs()[slot] = dst.heap().add(src.strs()[r].view());
-                    break;
-                }
-            }
+            for (size_t c = 0; c < _types.size(); ++c)
+                _values.columns[c]->set_from(slot, *b.columns[c], r);
             _slot_keys[slot] = _key;
         } else {
             slot = static_cast<uint32_t>(_values.rows);

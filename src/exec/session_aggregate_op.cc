@@ -6,27 +6,6 @@
 
 namespace spate::exec {
 
-namespace {
-
-/// Overwrites row `row` of `dst` with row `srow` of `src` (same type; strings copied).
-void set_value(columnar::column& dst, size_t row, const columnar::column& src, size_t srow) {
-    if (src.is_null(srow)) {
-        dst.set_null(row);
-        return;
-    }
-    if (dst.has_nulls()) dst.validity_for_write()[row] = 1;
-    switch (dst.physical()) {
-    case columnar::physical_type::boolean: dst.bools()[row] = src.bools()[srow]; break;
-    case columnar::physical_type::i64: dst.i64()[row] = src.i64()[srow]; break;
-    case columnar::physical_type::f64: dst.f64()[row] = src.f64()[srow]; break;
-    case columnar::physical_type::str:
-        dst.strs()[row] = dst.heap().add(src.strs()[srow].view());
-        break;
-    }
-}
-
-} // namespace
-
 session_aggregate_op::session_aggregate_op(output* next, row_sink* rejects, session_config config)
     : op(next), _rejects(rejects), _config(std::move(config)) {
     std::vector<columnar::data_type> other_types;
@@ -120,7 +99,7 @@ void session_aggregate_op::push(columnar::batch b) {
                 ks.key_row = _free_rows.back();
                 _free_rows.pop_back();
                 for (size_t c = 0; c < _other_keys.size(); ++c)
-                    set_value(*_keys.columns[c], ks.key_row, *b.columns[_other_keys[c]], r);
+                    _keys.columns[c]->set_from(ks.key_row, *b.columns[_other_keys[c]], r);
                 _key_of_row[ks.key_row] = _key;
             } else {
                 ks.key_row = uint32_t(_keys.rows);

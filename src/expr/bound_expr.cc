@@ -126,10 +126,7 @@ bound_expr_ptr make_constant(columnar::value v) {
 }
 
 bound_expr_ptr make_typed_constant(columnar::value v) {
-    auto e = std::make_shared<bound_expr>();
-    e->kind = expr_kind::constant;
-    e->type = v.type;
-    e->constant = std::move(v);
+    auto e = std::const_pointer_cast<bound_expr>(make_constant(std::move(v)));
     e->typed = true;
     return e;
 }

@@ -538,6 +538,17 @@ private:
              sql::source_pos{});
     }
 
+    /// The sort key of ORDER BY item `o` on output column `column`. NULLs sort as larger than
+    /// any value, as in Postgres: last ascending, first descending, unless said otherwise.
+    static sort_key sort_key_for(const ast::order_item& o, uint32_t column) {
+        sort_key k;
+        k.column = column;
+        k.descending = o.descending;
+        k.nulls_first = o.nulls == ast::nulls_order::first ||
+                        (o.nulls == ast::nulls_order::unspecified && o.descending);
+        return k;
+    }
+
     /// ORDER BY of a bounded query: each key is an output column (by position, name or equal
     /// expression) or, failing that, an extra hidden column computed in the same projection.
     void add_order_columns(const std::vector<const ast::order_item*>& order,
@@ -576,13 +587,7 @@ private:
                     proj.push_back(std::move(b));
                 }
             }
-            sort_key k;
-            k.column = *col;
-            k.descending = o->descending;
-            // Postgres: NULLs sort as larger than any value.
-            k.nulls_first = o->nulls == ast::nulls_order::first ||
-                            (o->nulls == ast::nulls_order::unspecified && o->descending);
-            _pending_order.push_back(k);
+            _pending_order.push_back(sort_key_for(*o, *col));
         }
         _order_planned = true;
     }
@@ -606,12 +611,7 @@ private:
             if (!col)
                 fail("42P10",
                      "for SELECT DISTINCT, ORDER BY expressions must appear in select list", e.pos);
-            sort_key k;
-            k.column = *col;
-            k.descending = o->descending;
-            k.nulls_first = o->nulls == ast::nulls_order::first ||
-                            (o->nulls == ast::nulls_order::unspecified && o->descending);
-            _pending_order.push_back(k);
+            _pending_order.push_back(sort_key_for(*o, *col));
         }
         d.order_by = _pending_order;
         _order_planned = false;
