@@ -150,6 +150,14 @@ bound_expr_ptr expr_binder::bind_column(const ast::column_ref_expr& c, const sco
                  c.pos);
         found = &col;
     }
+    if (!found && !qualifier.empty()) {
+        bool known = false;
+        for (const auto& col : s.columns)
+            known = known || col.qualifier == qualifier;
+        if (!known)
+            fail("42P01", fmt::format("missing FROM-clause entry for table \"{}\"", qualifier),
+                 c.pos);
+    }
     if (!found) {
         std::vector<std::string> names;
         for (const auto& col : s.columns)
