@@ -44,17 +44,47 @@ uint32_t group_table::allocate_slot() {
     return g;
 }
 
+size_t group_table::probe(std::string_view key, uint64_t h) const {
+    const size_t mask = _slots.size() - 1;
+    size_t i = h & mask;
+    while (_slots[i]) {
+        if (_slot_hashes[i] == h && _keys_by_group[_slots[i] - 1] == key) return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+void group_table::grow() {
+    std::vector<uint32_t> old_slots = std::move(_slots);
+    std::vector<uint64_t> old_hashes = std::move(_slot_hashes);
+    size_t n = old_slots.empty() ? 1024 : old_slots.size() * 2;
+    _slots.assign(n, 0);
+    _slot_hashes.assign(n, 0);
+    for (size_t i = 0; i < old_slots.size(); ++i) {
+        if (!old_slots[i]) continue;
+        size_t j = old_hashes[i] & (n - 1);
+        while (_slots[j])
+            j = (j + 1) & (n - 1);
+        _slots[j] = old_slots[i];
+        _slot_hashes[j] = old_hashes[i];
+    }
+}
+
 uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint32_t> keys,
                                   size_t row, bool& added) {
     encode_row_key(b, keys, row, _key);
-    auto it = _map.find(std::string_view(_key));
-    if (it != _map.end()) {
+    if ((_used + 1) * 2 > _slots.size()) grow();
+    const uint64_t h = hash_key(_key);
+    size_t i = probe(_key, h);
+    if (_slots[i]) {
         added = false;
-        return it->second;
+        return _slots[i] - 1;
     }
     added = true;
     uint32_t g = allocate_slot();
-    _map.emplace(_key, g);
+    _slots[i] = g + 1;
+    _slot_hashes[i] = h;
+    ++_used;
     _keys_by_group[g] = _key;
     _live[g] = 1;
     _emitted[g] = 0;
@@ -84,7 +114,22 @@ void group_table::remove(uint32_t group) {
     if (!_live[group]) return;
     for (size_t c = 0; c < _calls.size(); ++c)
         if (_calls[c].fn->destroy) _calls[c].fn->destroy(state(group, c));
-    _map.erase(_keys_by_group[group]);
+    // Backward-shift deletion: later keys of the same probe run move up into the hole.
+    const std::string& key = _keys_by_group[group];
+    const size_t mask = _slots.size() - 1;
+    size_t i = probe(key, hash_key(key));
+    _slots[i] = 0;
+    --_used;
+    for (size_t j = (i + 1) & mask; _slots[j]; j = (j + 1) & mask) {
+        size_t home = _slot_hashes[j] & mask;
+        // The entry at j may fill the hole at i if its home is not in (i, j].
+        bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+        if (!movable) continue;
+        _slots[i] = _slots[j];
+        _slot_hashes[i] = _slot_hashes[j];
+        _slots[j] = 0;
+        i = j;
+    }
     std::string().swap(_keys_by_group[group]);
     _live[group] = 0;
     _free.push_back(group);
@@ -92,17 +137,19 @@ void group_table::remove(uint32_t group) {
 
 std::vector<uint32_t> group_table::groups() const {
     std::vector<uint32_t> out;
-    out.reserve(_map.size());
-    for (const auto& [k, g] : _map)
-        out.push_back(g);
+    out.reserve(_used);
+    for (uint32_t g = 0; g < _live.size(); ++g)
+        if (_live[g]) out.push_back(g);
     std::sort(out.begin(), out.end());
     return out;
 }
 
 size_t group_table::memory_bytes() const {
     size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
-    n += _map.size() * (sizeof(std::string) * 2 + 32);
-    for (const auto& [k, g] : _map) {
+    n += _slots.size() * (sizeof(uint32_t) + sizeof(uint64_t));
+    for (uint32_t g = 0; g < _live.size(); ++g) {
+        if (!_live[g]) continue;
+        const std::string& k = _keys_by_group[g];
         n += k.capacity();
         for (size_t c = 0; c < _calls.size(); ++c)
             if (_calls[c].fn->heap_bytes)

@@ -8,7 +8,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace spate::exec {
@@ -54,7 +53,7 @@ public:
     void remove(uint32_t group);
     /// Every live group, in no particular order.
     std::vector<uint32_t> groups() const;
-    size_t size() const { return _map.size(); }
+    size_t size() const { return _used; }
     size_t memory_bytes() const;
     /// An empty batch shaped like append_result's output.
     columnar::batch result_batch() const;
@@ -67,7 +66,14 @@ private:
     std::vector<columnar::data_type> _key_types;
     std::vector<uint32_t> _offsets;
     size_t _block = 0;
-    std::unordered_map<std::string, uint32_t, key_hash, std::equal_to<>> _map;
+    /// Open addressing with linear probing: slot i holds group + 1 (0: empty) and the key's
+    /// hash; a key is compared only when the hashes are equal.
+    std::vector<uint32_t> _slots;
+    std::vector<uint64_t> _slot_hashes;
+    size_t _used = 0;
+    /// The slot of `key` (with hash `h`), or of the empty slot where it would go.
+    size_t probe(std::string_view key, uint64_t h) const;
+    void grow();
     std::vector<std::string> _keys_by_group;
     columnar::batch _key_values;
     std::vector<std::unique_ptr<std::byte[]>> _chunks;

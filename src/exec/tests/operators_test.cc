@@ -186,3 +186,39 @@ TEST(row_table, applies_a_changelog) {
     ASSERT_EQ(snap.rows, 1u);
     EXPECT_EQ(snap.columns[1]->strs()[0].view(), "odd");
 }
+
+TEST(group_table, keys_stay_findable_through_many_inserts_and_removals) {
+    std::vector<aggregate_call> calls{call("count", {}, {})};
+    group_table t(calls, {type_id::int64});
+    std::map<int64_t, uint32_t> live; // key -> group
+    uint64_t x = 12345;
+    auto next = [&] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    auto one = [](int64_t k) {
+        auto b = columnar::batch::with_types(std::vector<columnar::data_type>{type_id::int64});
+        b.columns[0]->push_i64(k);
+        b.rows = 1;
+        return b;
+    };
+    std::vector<uint32_t> key_col{0};
+    for (int step = 0; step < 50000; ++step) {
+        int64_t k = int64_t(next() % 3000);
+        auto b = one(k);
+        if (next() % 3 == 0 && live.count(k)) {
+            t.remove(live[k]);
+            live.erase(k);
+            continue;
+        }
+        bool added;
+        uint32_t g = t.find_or_add(b, key_col, 0, added);
+        ASSERT_EQ(added, live.count(k) == 0) << "key " << k << " at step " << step;
+        if (!added) ASSERT_EQ(g, live[k]);
+        live[k] = g;
+    }
+    EXPECT_EQ(t.size(), live.size());
+    EXPECT_EQ(t.groups().size(), live.size());
+}
