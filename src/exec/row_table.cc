@@ -68,8 +68,8 @@ columnar::batch row_table::snapshot() const {
             rows.push_back(slot);
     }
     columnar::batch out = _values.gather(rows);
-    // Own the strings: the snapshot may outlive changes to this table's heaps? The heaps only
-    // grow while the table lives, and gather borrows them, so the copy stays valid.
+    // The snapshot borrows this table's string heaps (shared, and only ever appended to), so
+    // it stays valid while the table goes on changing, on another thread too.
     return out;
 }
 

@@ -435,7 +435,6 @@ private:
                      "a windowed aggregate over a changelog (the result of an aggregate "
                      "without a window) is not supported",
                      core.group_by[0]->pos);
-            size_t visible_keys = agg.keys.size();
             std::vector<std::pair<bound_expr_ptr, std::string>> bound_items;
             for (const auto& it : items) {
                 bound_expr_ptr b = it.e ? _exprs.bind(*it.e, in, &agg)
@@ -446,7 +445,6 @@ private:
                 having = _exprs.bind(*core.having, in, &agg);
                 check_boolean(having, "HAVING", core.having->pos);
             }
-            (void)visible_keys;
             // Before the aggregate: keys, then each call's arguments and filter, then origin.
             std::vector<bound_expr_ptr> pre;
             scope pre_scope;

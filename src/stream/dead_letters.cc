@@ -39,8 +39,7 @@ std::string hex(std::string_view s) {
 } // namespace
 
 void dead_letters::invalid(std::string_view reason, std::optional<int32_t> partition,
-                           std::optional<int64_t> offset, std::optional<std::string_view> raw,
-                           int64_t timestamp) {
+                           std::optional<int64_t> offset, std::optional<std::string_view> raw) {
     ++_invalid;
     nlohmann::json j;
     j["reason"] = reason;
@@ -58,7 +57,7 @@ void dead_letters::invalid(std::string_view reason, std::optional<int32_t> parti
     std::string key = partition && offset
                           ? std::to_string(*partition) + ":" + std::to_string(*offset)
                           : std::string();
-    _pending.push_back({_dead_letter_topic, std::move(key), j.dump(), timestamp});
+    _pending.push_back({_dead_letter_topic, std::move(key), j.dump()});
 }
 
 void dead_letters::late(std::optional<int32_t> partition, std::optional<int64_t> offset,
@@ -79,7 +78,7 @@ void dead_letters::late(std::optional<int32_t> partition, std::optional<int64_t>
     std::string key = partition && offset
                           ? std::to_string(*partition) + ":" + std::to_string(*offset)
                           : std::string();
-    _pending.push_back({_late_topic, std::move(key), j.dump(), window_end});
+    _pending.push_back({_late_topic, std::move(key), j.dump()});
 }
 
 std::optional<int32_t> origin_row_sink::partition_of(const columnar::batch& b, uint32_t row) const {
@@ -100,7 +99,7 @@ void origin_row_sink::invalid(const columnar::batch& b, uint32_t row, std::strin
                               std::string_view message) {
     _letters->expression_error(sqlstate, message);
     std::string reason = std::string(message) + " (SQLSTATE " + std::string(sqlstate) + ")";
-    _letters->invalid(reason, partition_of(b, row), offset_of(b, row), std::nullopt, 0);
+    _letters->invalid(reason, partition_of(b, row), offset_of(b, row), std::nullopt);
 }
 
 void origin_row_sink::late(const columnar::batch& b, uint32_t row, exec::event_time time,

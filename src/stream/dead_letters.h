@@ -23,7 +23,6 @@ public:
         std::string topic;
         std::string key;
         std::string value;
-        int64_t timestamp = 0;
     };
 
     dead_letters(std::string source, std::string source_topic, std::string dead_letter_topic,
@@ -41,18 +40,17 @@ public:
 
     /// A record that fails decoding or a NOT NULL / CHECK constraint of its source.
     void source_invalid(std::string_view reason, int32_t partition, int64_t offset,
-                        std::optional<std::string_view> raw, int64_t timestamp) {
+                        std::optional<std::string_view> raw) {
         if (!_write_source_errors) {
             ++_invalid;
             return;
         }
-        invalid(reason, partition, offset, raw, timestamp);
+        invalid(reason, partition, offset, raw);
     }
     /// A row that could not be processed (an expression failed, or a record failed decoding).
     /// `raw` is the record's value when known.
     void invalid(std::string_view reason, std::optional<int32_t> partition,
-                 std::optional<int64_t> offset, std::optional<std::string_view> raw,
-                 int64_t timestamp);
+                 std::optional<int64_t> offset, std::optional<std::string_view> raw);
     /// A row behind the watermark: the window it belongs to (ending at `window_end`) was
     /// already emitted.
     void late(std::optional<int32_t> partition, std::optional<int64_t> offset, int64_t window_end,

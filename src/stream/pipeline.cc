@@ -87,7 +87,7 @@ public:
                 s.insert(s.size() - 1, v.change_at(r) == columnar::change::retract
                                            ? ",\"_change\":\"retract\""
                                            : ",\"_change\":\"insert\"");
-            records.push_back({_out.topic, std::string(), s, 0});
+            records.push_back({_out.topic, std::string(), s});
         }
         _rows += b.rows;
         const auto& ref = _out.topic_partitions[_shard % _out.topic_partitions.size()];

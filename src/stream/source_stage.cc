@@ -43,7 +43,7 @@ columnar::batch source_stage::process(std::span<const raw_record> records, dead_
         if (e < _errors.size() && _errors[e].index == i) {
             const auto& r = records[i];
             letters.source_invalid(r.value ? _errors[e].reason : "the record has no value (null)",
-                                   _partition, r.offset, r.value, r.timestamp);
+                                   _partition, r.offset, r.value);
             while (e < _errors.size() && _errors[e].index == i)
                 ++e;
             continue;
@@ -110,7 +110,7 @@ void source_stage::reject_rows(columnar::batch& b, std::vector<uint32_t>& bad_ro
         if (rejected[r]) continue;
         rejected[r] = 1;
         const auto& rec = records[record_of_row[r]];
-        letters.source_invalid(reasons[k], _partition, rec.offset, rec.value, rec.timestamp);
+        letters.source_invalid(reasons[k], _partition, rec.offset, rec.value);
     }
     std::vector<uint32_t> keep;
     std::vector<uint32_t> kept_records;
