@@ -180,9 +180,23 @@ void div_decimal(const kernel_call& c) {
     }
 }
 
+/// Computes `op` over every row, then, as Postgres does for double precision, fails rows whose
+/// result overflowed to infinity from finite operands, or (with `zero_from_nonzero`) underflowed
+/// to zero from operands that were not zero.
 template <typename Op>
-void f64_binary(const kernel_call& c, Op op) {
-    map2(c.f64(0), c.f64(1), c.out->f64(), c.rows, op);
+void f64_binary(const kernel_call& c, Op op, bool zero_from_nonzero = false) {
+    const double* a = c.f64(0);
+    const double* b = c.f64(1);
+    double* out = c.out->f64();
+    map2(a, b, out, c.rows, op);
+    for (size_t i = 0; i < c.rows; ++i) {
+        if (std::isinf(out[i]) && std::isfinite(a[i]) && std::isfinite(b[i]) && b[i] != 0.0 &&
+            c.row_valid(i))
+            c.fail(i, sqlstate::numeric_out_of_range, "value out of range: overflow");
+        else if (zero_from_nonzero && out[i] == 0.0 && a[i] != 0.0 && b[i] != 0.0 &&
+                 std::isfinite(b[i]) && c.row_valid(i))
+            c.fail(i, sqlstate::numeric_out_of_range, "value out of range: underflow");
+    }
 }
 void add_f64(const kernel_call& c) {
     f64_binary(c, [](double a, double b) { return a + b; });
@@ -191,10 +205,12 @@ void sub_f64(const kernel_call& c) {
     f64_binary(c, [](double a, double b) { return a - b; });
 }
 void mul_f64(const kernel_call& c) {
-    f64_binary(c, [](double a, double b) { return a * b; });
+    f64_binary(
+        c, [](double a, double b) { return a * b; }, true);
 }
 void div_f64(const kernel_call& c) {
-    f64_binary(c, [](double a, double b) { return a / b; });
+    f64_binary(
+        c, [](double a, double b) { return a / b; }, true);
     const double* b = c.f64(1);
     for (size_t i = 0; i < c.rows; ++i)
         if (b[i] == 0.0 && c.row_valid(i))
