@@ -216,6 +216,14 @@ resolved resolve(const std::string& name, std::vector<bound_expr_ptr> args) {
     for (size_t i = 0; i < args.size(); ++i) {
         type_id p = best->params[std::min(i, best->params.size() - 1)];
         bool literal = is_literal_string(*args[i]);
+        // concat and concat_ws print a boolean in its output form, t or f (concat(true) is
+        // 't'), where the cast to text, and so ||, gives 'true'.
+        if (best->any_as_text && args[i]->type.id == type_id::boolean &&
+            (name == "concat" || name == "concat_ws"))
+            args[i] = make_case({args[i], make_not(args[i])},
+                                {make_constant(columnar::value::string("t")),
+                                 make_constant(columnar::value::string("f"))},
+                                nullptr);
         args[i] = coerce(args[i], param_type(*args[i], p, best->any_as_text));
         if (literal && args[i]->kind != expr_kind::constant) literal_failure(args[i]);
     }

@@ -349,7 +349,15 @@ void repeat_fn(const kernel_call& c) {
 void ascii_fn(const kernel_call& c) {
     for (size_t i = 0; i < c.rows; ++i) {
         std::string_view s = arg(c, 0, i);
-        c.out->i64()[i] = s.empty() ? 0 : static_cast<unsigned char>(s[0]);
+        // The code point of the first character (the text is UTF-8, checked where it entered).
+        int64_t cp = s.empty() ? 0 : static_cast<unsigned char>(s[0]);
+        size_t extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        if (extra && s.size() > extra) {
+            cp &= 0x3F >> extra;
+            for (size_t k = 1; k <= extra; ++k)
+                cp = (cp << 6) | (static_cast<unsigned char>(s[k]) & 0x3F);
+        }
+        c.out->i64()[i] = cp;
     }
 }
 
