@@ -1,5 +1,7 @@
 #include "exec/row_key.h"
 
+#include "base/hash.h"
+
 #include <cstring>
 
 namespace spate::exec {
@@ -38,23 +40,7 @@ void encode_row_key(const columnar::batch& b, std::span<const uint32_t> columns,
 }
 
 uint64_t hash_key(std::string_view key) {
-    // FNV-1a over 8-byte words, then a final mix (splitmix64's finalizer).
-    uint64_t h = 0xcbf29ce484222325ULL ^ key.size();
-    size_t i = 0;
-    for (; i + 8 <= key.size(); i += 8) {
-        uint64_t w;
-        std::memcpy(&w, key.data() + i, 8);
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 29;
-    }
-    for (; i < key.size(); ++i)
-        h = (h ^ uint8_t(key[i])) * 0x100000001b3ULL;
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return h;
+    return hash_bytes(key);
 }
 
 void hash_rows(const columnar::batch& b, std::span<const uint32_t> columns,
