@@ -23,6 +23,10 @@ struct scope_column {
     uint32_t index = 0;
     bool hidden = false;
     bool not_null = false;
+    /// A ROW_NUMBER() result: the rank step (steps[rank_step] of *rank_flow) that made it, whose
+    /// limit a filter on this column in the enclosing query sets.
+    dataflow* rank_flow = nullptr;
+    size_t rank_step = 0;
 };
 
 /// The columns visible at one point of a query.
@@ -36,6 +40,9 @@ struct scope {
     std::optional<uint32_t> origin_partition, origin_offset;
     /// Whether rows may be retractions (after an aggregate without a window).
     bool changelog = false;
+    /// The event-time column the watermark follows (a source's WATERMARK FOR column), when
+    /// the rows still carry it.
+    std::optional<uint32_t> rowtime;
 
     uint32_t width() const { return static_cast<uint32_t>(columns.size()); }
 };

@@ -2,11 +2,15 @@
 // GROUP BY with aggregates and HAVING, the SELECT list, DISTINCT, and for bounded queries
 // ORDER BY, LIMIT and OFFSET.
 
+#include "expr/function_registry.h"
 #include "plan/binder_internal.h"
+#include "plan/expr_rewrite.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
+#include <map>
 
 namespace spate::plan {
 
@@ -33,13 +37,47 @@ public:
         for (const auto& c : out.columns)
             d.output.push_back({c.name, c.type, c.not_null, c.hidden});
         d.changelog = out.changelog;
+        check_rank_limits(d, q.pos);
         return d;
     }
 
 private:
+    /// Every ROW_NUMBER() must have met its rank filter (WHERE rownum <= N) in a continuous
+    /// query; a bounded one numbers every row.
+    void check_rank_limits(dataflow& d, sql::source_pos pos) {
+        for (auto& st : d.steps) {
+            if (auto* r = std::get_if<rank_step>(&st); r && r->config.limit == 0) {
+                if (_opt.continuous)
+                    fail("0A000",
+                         "ROW_NUMBER() in a materialized view or sink needs a rank filter in the "
+                         "enclosing query, such as WHERE rownum <= 10",
+                         pos,
+                         "Without one every row would be kept and renumbered as others "
+                         "arrive.");
+                r->config.limit = std::numeric_limits<int64_t>::max();
+            }
+            if (auto* j = std::get_if<join_step>(&st)) {
+                auto right = std::make_shared<dataflow>(*j->right);
+                check_rank_limits(*right, pos);
+                j->right = std::move(right);
+            }
+        }
+    }
+
     scope plan_query(const ast::query& q, dataflow& d, bool top) {
-        if (!q.with.empty())
-            fail("0A000", "WITH (common table expressions) is not supported yet", q.pos);
+        // WITH: each name is visible to the CTEs after it and to the body.
+        size_t visible_ctes = _ctes.size();
+        for (const auto& c : q.with) {
+            if (!c.column_aliases.empty())
+                fail("0A000", "column names after a WITH query's name are not supported yet", c.pos,
+                     "Name the columns with AS inside the query.");
+            _ctes.push_back(&c);
+        }
+        struct restore {
+            std::vector<const ast::cte*>& v;
+            size_t n;
+            ~restore() { v.resize(n); }
+        } restore_ctes{_ctes, visible_ctes};
         if (q.body->kind != ast::query_body_kind::select) {
             if (q.body->kind == ast::query_body_kind::nested)
                 return plan_query(*q.body->as<ast::nested_query_body>().subquery, d, top);
@@ -82,25 +120,69 @@ private:
         if (q.offset) d.offset = std::max<int64_t>(0, constant_count(*q.offset, "OFFSET"));
     }
 
-    /// FROM: sets the dataflow's input (or appends a subquery's steps) and returns its scope.
-    scope plan_from(const ast::select_core& core, dataflow& d) {
+    /// Where the WHERE clause's conjuncts may be used by a join in FROM: an inner join that is
+    /// not on the NULL-padded side of an outer join may take those it can evaluate as part of
+    /// its ON condition (as keys, bounds or filters pushed to one input).
+    struct join_context {
+        std::vector<const ast::expr*>* where;
+        bool nullable;
+    };
+
+    static void split_ast_conjuncts(const ast::expr* e, std::vector<const ast::expr*>& out) {
+        if (!e) return;
+        if (e->kind == ast::expr_kind::binary) {
+            const auto& b = e->as<ast::binary_expr>();
+            if (b.op == ast::binary_op::and_) {
+                split_ast_conjuncts(b.left.get(), out);
+                split_ast_conjuncts(b.right.get(), out);
+                return;
+            }
+        }
+        out.push_back(e);
+    }
+
+    /// FROM: sets the dataflow's input (or appends a subquery's steps or joins) and returns its
+    /// scope. Joins may take conjuncts of `where` (those left are for the WHERE step).
+    scope plan_from(const ast::select_core& core, dataflow& d,
+                    std::vector<const ast::expr*>& where) {
         if (core.from.empty()) {
             d.input = input_kind::none;
             return {};
         }
-        if (core.from.size() > 1)
-            fail("0A000", "joins are not supported yet (comma-separated FROM items)",
-                 core.from[1]->pos);
-        return plan_table(*core.from[0], d);
+        join_context ctx{&where, false};
+        scope s = plan_table(*core.from[0], d, ctx);
+        // FROM a, b, c: cross joins, whose keys come from WHERE.
+        for (size_t i = 1; i < core.from.size(); ++i)
+            s = plan_join(d, std::move(s), *core.from[i], ast::join_type::cross, nullptr, {}, ctx,
+                          core.from[i]->pos);
+        return s;
+    }
+
+    const ast::cte* find_cte(const std::string& name) const {
+        for (size_t i = _ctes.size(); i-- > 0;)
+            if (_ctes[i]->name == name) return _ctes[i];
+        return nullptr;
     }
 
     scope plan_relation(const ast::qualified_name& name, const std::string& alias,
                         sql::source_pos pos, dataflow& d) {
         const std::string& n = name.back();
         if (!d.steps.empty() || d.input != input_kind::none || d.source || !d.view_name.empty())
-            fail("0A000", "joins are not supported yet", pos);
+            fail("XX000", "a relation planned into a dataflow that has an input", pos);
         scope s;
         std::string q = alias.empty() ? n : alias;
+        if (const ast::cte* cte = name.size() == 1 ? find_cte(n) : nullptr) {
+            if (std::find(_ctes_busy.begin(), _ctes_busy.end(), cte) != _ctes_busy.end())
+                fail("0A000", fmt::format("WITH query \"{}\" refers to itself", n), pos,
+                     "WITH RECURSIVE is not supported.");
+            _ctes_busy.push_back(cte);
+            scope inner = plan_query(*cte->subquery, d, false);
+            _ctes_busy.pop_back();
+            for (auto& c : inner.columns)
+                c.qualifier = q;
+            return inner;
+        }
+        d.relations.push_back(n);
         if (auto src = _cat.find_source(n)) {
             d.input = input_kind::source;
             d.source = src;
@@ -109,6 +191,7 @@ private:
                 s.columns.push_back({c.name, q, c.type, i++, false, c.not_null});
                 d.input_schema.push_back(c);
             }
+            s.rowtime = src->watermark_column;
             s.origin_partition = i;
             s.columns.push_back({"_partition", q, columnar::type_id::int64, i++, true, true});
             s.origin_offset = i;
@@ -118,6 +201,29 @@ private:
             return s;
         }
         if (auto view = _cat.find_view(n)) {
+            if (_opt.continuous && view->flow) {
+                // A continuous query over a view runs the view's own dataflow in its pipeline.
+                const dataflow& v = *view->flow;
+                d.input = v.input;
+                d.source = v.source;
+                d.input_schema = v.input_schema;
+                d.steps = v.steps;
+                d.windowed = v.windowed;
+                for (const auto& r : v.relations)
+                    d.relations.push_back(r);
+                uint32_t i = 0;
+                for (size_t k = 0; k < v.output.size(); ++k) {
+                    const auto& c = v.output[k];
+                    const auto& shown = k < view->columns.size() ? view->columns[k] : c;
+                    s.columns.push_back({shown.name, q, c.type, i++, c.hidden, c.not_null});
+                }
+                for (const auto& c : s.columns) {
+                    if (c.hidden && c.name == "_partition") s.origin_partition = c.index;
+                    if (c.hidden && c.name == "_offset") s.origin_offset = c.index;
+                }
+                s.changelog = v.changelog;
+                return s;
+            }
             d.input = input_kind::view;
             d.view_name = n;
             uint32_t i = 0;
@@ -137,11 +243,18 @@ private:
     }
 
     scope plan_table(const ast::table_ref& t, dataflow& d) {
+        return plan_table(t, d, join_context{nullptr, false});
+    }
+
+    scope plan_table(const ast::table_ref& t, dataflow& d, join_context ctx) {
         switch (t.kind) {
         case ast::table_ref_kind::named: {
             const auto& n = t.as<ast::named_table_ref>();
             if (n.system_time_as_of)
-                fail("0A000", "FOR SYSTEM_TIME AS OF (temporal joins) is not supported yet", t.pos);
+                fail("0A000",
+                     "FOR SYSTEM_TIME AS OF is only supported on the right of a JOIN (a lookup "
+                     "join)",
+                     t.pos);
             return plan_relation(n.name, t.alias, t.pos, d);
         }
         case ast::table_ref_kind::subquery: {
@@ -156,9 +269,323 @@ private:
             return plan_window_function(t.as<ast::function_table_ref>(), d);
         case ast::table_ref_kind::file:
             fail("0A000", "reading files in FROM is not supported yet", t.pos);
-        case ast::table_ref_kind::join: fail("0A000", "joins are not supported yet", t.pos);
+        case ast::table_ref_kind::join: {
+            const auto& j = t.as<ast::join_table_ref>();
+            bool left_nullable = j.type == ast::join_type::right || j.type == ast::join_type::full;
+            join_context left_ctx{ctx.where, ctx.nullable || left_nullable};
+            scope left = plan_table(*j.left, d, left_ctx);
+            scope out = plan_join(d, std::move(left), *j.right, j.type, j.condition.get(),
+                                  j.using_columns, ctx, t.pos);
+            if (!t.alias.empty())
+                for (auto& c : out.columns)
+                    c.qualifier = t.alias;
+            return out;
+        }
         }
         fail("XX000", "unknown FROM item", t.pos);
+    }
+
+    static bool is_origin(const scope& s, const scope_column& c) {
+        return (s.origin_partition && c.index == *s.origin_partition) ||
+               (s.origin_offset && c.index == *s.origin_offset);
+    }
+
+    /// The columns of `side` a join carries on: all but the hidden origin columns.
+    static std::vector<uint32_t> join_keep(const scope& side) {
+        std::vector<uint32_t> keep;
+        for (const auto& c : side.columns)
+            if (!is_origin(side, c)) keep.push_back(c.index);
+        return keep;
+    }
+
+    /// Appends a step computing `extra` columns after all of `side`'s columns to `flow` (when
+    /// there are any) and returns the index of each.
+    static std::vector<uint32_t> add_columns(dataflow& flow, scope& side,
+                                             const std::vector<bound_expr_ptr>& extra) {
+        std::vector<uint32_t> at;
+        if (extra.empty()) return at;
+        std::vector<bound_expr_ptr> proj;
+        for (const auto& c : side.columns)
+            proj.push_back(expr::make_column_ref(c.index, c.type, c.name));
+        for (const auto& e : extra) {
+            at.push_back(uint32_t(proj.size()));
+            side.columns.push_back({"?key?", "", e->type, uint32_t(proj.size()), true, false});
+            proj.push_back(e);
+        }
+        flow.steps.push_back(stateless_step{nullptr, std::move(proj)});
+        return at;
+    }
+
+    /// left JOIN right: plans the right input as a dataflow of its own, splits the condition
+    /// into equality keys, bounds on the two inputs' event times and the rest, and appends the
+    /// join step to `d`.
+    scope plan_join(dataflow& d, scope left, const ast::table_ref& right_ref, ast::join_type type,
+                    const ast::expr* on, const std::vector<std::string>& using_columns,
+                    join_context ctx, sql::source_pos pos) {
+        auto rd = std::make_shared<dataflow>();
+        bool left_preserved = type == ast::join_type::left || type == ast::join_type::full;
+        bool right_preserved = type == ast::join_type::right || type == ast::join_type::full;
+        bool lookup = false;
+        scope right;
+        if (right_ref.kind == ast::table_ref_kind::named &&
+            right_ref.as<ast::named_table_ref>().system_time_as_of) {
+            if (type != ast::join_type::inner && type != ast::join_type::left)
+                fail("0A000", "a lookup join (FOR SYSTEM_TIME AS OF) must be an inner or left join",
+                     right_ref.pos);
+            lookup = true;
+            right = plan_relation(right_ref.as<ast::named_table_ref>().name, right_ref.alias,
+                                  right_ref.pos, *rd);
+        } else {
+            join_context right_ctx{ctx.where, ctx.nullable || left_preserved};
+            right = plan_table(right_ref, *rd, right_ctx);
+        }
+        if (_opt.continuous && (d.input == input_kind::none || rd->input == input_kind::none))
+            fail("0A000", "both inputs of a join in a materialized view or sink need a FROM", pos);
+
+        // The joined row: the left input's columns, then the right's.
+        scope out;
+        std::vector<uint32_t> lkeep = join_keep(left), rkeep = join_keep(right);
+        auto add_side = [&](const scope& side, const std::vector<uint32_t>& keep, bool nullable) {
+            for (uint32_t k : keep) {
+                scope_column c = side.columns[k];
+                c.index = out.width();
+                if (nullable) c.not_null = false;
+                c.rank_flow = nullptr;
+                out.columns.push_back(c);
+            }
+        };
+        add_side(left, lkeep, right_preserved);
+        const uint32_t lw = out.width();
+        add_side(right, rkeep, left_preserved);
+        auto out_index = [](const std::vector<uint32_t>& keep, std::optional<uint32_t> col,
+                            uint32_t base) -> std::optional<uint32_t> {
+            if (!col) return std::nullopt;
+            for (uint32_t i = 0; i < keep.size(); ++i)
+                if (keep[i] == *col) return base + i;
+            return std::nullopt;
+        };
+        if ((out.window_end = out_index(lkeep, left.window_end, 0)))
+            out.window_start = out_index(lkeep, left.window_start, 0);
+        else if ((out.window_end = out_index(rkeep, right.window_end, lw)))
+            out.window_start = out_index(rkeep, right.window_start, lw);
+        out.rowtime = out_index(lkeep, left.rowtime, 0);
+
+        // The condition's conjuncts: ON, USING, and for inner joins the WHERE conjuncts that
+        // can be evaluated here.
+        std::vector<bound_expr_ptr> conjuncts;
+        if (on) {
+            auto b = _exprs.bind(*on, out);
+            check_boolean(b, "JOIN/ON", on->pos);
+            split_conjuncts(b, conjuncts);
+        }
+        std::vector<std::pair<uint32_t, uint32_t>> using_pairs; // output columns
+        for (const auto& name : using_columns) {
+            auto find = [&](uint32_t from, uint32_t to) -> uint32_t {
+                std::optional<uint32_t> at;
+                for (uint32_t i = from; i < to; ++i)
+                    if (!out.columns[i].hidden && out.columns[i].name == name) {
+                        if (at)
+                            fail("42702",
+                                 fmt::format("common column name \"{}\" appears more than once "
+                                             "in one table",
+                                             name),
+                                 pos);
+                        at = i;
+                    }
+                if (!at)
+                    fail("42703",
+                         fmt::format("column \"{}\" specified in USING clause does not exist in "
+                                     "{} table",
+                                     name, from == 0 ? "left" : "right"),
+                         pos);
+                return *at;
+            };
+            uint32_t l = find(0, lw), r = find(lw, out.width());
+            using_pairs.push_back({l, r});
+            const auto& lc = out.columns[l];
+            const auto& rc = out.columns[r];
+            conjuncts.push_back(expr::make_call("=", {expr::make_column_ref(l, lc.type, lc.name),
+                                                      expr::make_column_ref(r, rc.type, rc.name)}));
+        }
+        bool inner = type == ast::join_type::inner || type == ast::join_type::cross;
+        if (inner && !ctx.nullable && ctx.where) {
+            auto& w = *ctx.where;
+            for (size_t i = 0; i < w.size();) {
+                bound_expr_ptr b;
+                try {
+                    if (!expr_binder::contains_aggregate(*w[i])) b = _exprs.bind(*w[i], out);
+                } catch (const sql::sql_error&) {
+                    // It reads a relation joined later: WHERE or a later join evaluates it.
+                }
+                if (!b || (b->type.id != columnar::type_id::boolean &&
+                           b->type.id != columnar::type_id::null)) {
+                    ++i;
+                    continue;
+                }
+                split_conjuncts(b, conjuncts);
+                w.erase(w.begin() + long(i));
+            }
+        }
+
+        // Equality keys, filters that only read one input (pushed into it where that keeps
+        // the result), event-time bounds, and the rest (checked on each pair).
+        std::vector<bound_expr_ptr> lkeys, rkeys, residual, lfilters, rfilters;
+        std::map<std::pair<uint32_t, uint32_t>, time_bound> bounds;
+        std::vector<uint32_t> to_left(out.width(), 0), to_right(out.width(), 0);
+        for (uint32_t i = 0; i < lw; ++i)
+            to_left[i] = lkeep[i];
+        for (uint32_t i = lw; i < out.width(); ++i)
+            to_right[i] = rkeep[i - lw];
+        for (const auto& c : conjuncts) {
+            if (auto p = as_equi_pair(c, lw)) {
+                auto t = expr::common_type(p->left->type, p->right->type, "JOIN");
+                lkeys.push_back(expr::coerce(remap_columns(p->left, to_left), t));
+                rkeys.push_back(expr::coerce(remap_columns(p->right, to_right), t));
+                continue;
+            }
+            int sides = sides_read(*c, lw);
+            if (sides == 1 && !left_preserved && !lookup) {
+                lfilters.push_back(remap_columns(c, to_left));
+                continue;
+            }
+            if (sides == 2 && !right_preserved) {
+                rfilters.push_back(remap_columns(c, to_right));
+                continue;
+            }
+            if (auto t = as_time_bound(c, lw)) {
+                auto& b = bounds[{t->left_column, t->right_column}];
+                b.left_column = t->left_column;
+                b.right_column = t->right_column;
+                if (t->min_diff)
+                    b.min_diff = std::max(b.min_diff.value_or(*t->min_diff), *t->min_diff);
+                if (t->max_diff)
+                    b.max_diff = std::min(b.max_diff.value_or(*t->max_diff), *t->max_diff);
+            }
+            residual.push_back(c);
+        }
+        if (!lfilters.empty()) d.steps.push_back(stateless_step{conjunction(lfilters), {}});
+        if (!rfilters.empty()) rd->steps.push_back(stateless_step{conjunction(rfilters), {}});
+
+        exec::join_config jc;
+        jc.kind = type == ast::join_type::left    ? exec::join_kind::left
+                  : type == ast::join_type::right ? exec::join_kind::right
+                  : type == ast::join_type::full  ? exec::join_kind::full
+                                                  : exec::join_kind::inner;
+        jc.lookup = lookup;
+        // Keys that are not plain columns of their input are computed in a step before it.
+        auto place_keys = [](dataflow& flow, scope& side, const std::vector<bound_expr_ptr>& keys) {
+            std::vector<uint32_t> at(keys.size());
+            std::vector<bound_expr_ptr> extra;
+            std::vector<size_t> extra_of;
+            for (size_t k = 0; k < keys.size(); ++k) {
+                if (keys[k]->kind == expr::expr_kind::column_ref) {
+                    at[k] = keys[k]->column_index;
+                    continue;
+                }
+                extra_of.push_back(k);
+                extra.push_back(keys[k]);
+            }
+            auto placed = add_columns(flow, side, extra);
+            for (size_t i = 0; i < placed.size(); ++i)
+                at[extra_of[i]] = placed[i];
+            return at;
+        };
+        jc.left.keys = place_keys(d, left, lkeys);
+        jc.right.keys = place_keys(*rd, right, rkeys);
+        jc.left.keep = lkeep;
+        jc.right.keep = rkeep;
+        for (const auto& c : left.columns)
+            jc.left.types.push_back(c.type);
+        for (const auto& c : right.columns)
+            jc.right.types.push_back(c.type);
+        jc.left.changelog = left.changelog;
+        jc.right.changelog = right.changelog;
+        jc.residual = conjunction(residual);
+
+        // State bounded by the watermarks: equal window ends, or an interval between the two
+        // inputs' event times.
+        join_step js;
+        js.state_note = lookup ? "the right input's current rows, by key"
+                               : "every row of both inputs, by key (no bound on event time in "
+                                 "the condition)";
+        bool append_only = !left.changelog && !right.changelog && !lookup;
+        if (append_only) {
+            std::optional<uint32_t> lwe = out_index(lkeep, left.window_end, 0);
+            std::optional<uint32_t> rwe = out_index(rkeep, right.window_end, lw);
+            for (size_t k = 0; k < lkeys.size() && lwe && rwe; ++k) {
+                const auto& l = *lkeys[k];
+                const auto& r = *rkeys[k];
+                if (l.kind == expr::expr_kind::column_ref &&
+                    r.kind == expr::expr_kind::column_ref && l.column_index == *left.window_end &&
+                    r.column_index == *right.window_end) {
+                    jc.left.time = *left.window_end;
+                    jc.right.time = *right.window_end;
+                    js.bounded_state = true;
+                    js.state_note = "the rows of open windows, dropped when both inputs' "
+                                    "watermarks pass the window's end";
+                }
+            }
+            for (const auto& [cols, b] : bounds) {
+                if (js.bounded_state || !b.min_diff || !b.max_diff) continue;
+                auto lt = out_index(lkeep, left.rowtime, 0);
+                auto rt = out_index(rkeep, right.rowtime, lw);
+                auto lwe2 = out_index(lkeep, left.window_end, 0);
+                auto rwe2 = out_index(rkeep, right.window_end, lw);
+                bool lok = cols.first == lt || cols.first == lwe2;
+                bool rok = cols.second == rt || cols.second == rwe2;
+                if (!lok || !rok) continue;
+                jc.left.time = lkeep[cols.first];
+                jc.right.time = rkeep[cols.second - lw];
+                jc.left.expire_after_ms = -*b.min_diff;
+                jc.right.expire_after_ms = *b.max_diff;
+                js.bounded_state = true;
+                js.state_note = fmt::format(
+                    "rows within the time bound, a left row dropped {} ms after the right "
+                    "watermark passes its time and a right row {} ms after the left's",
+                    jc.left.expire_after_ms, jc.right.expire_after_ms);
+            }
+        }
+        js.config = std::move(jc);
+        bool changelog = exec::join_emits_changelog(js.config);
+        d.windowed = d.windowed || rd->windowed;
+        for (const auto& r : rd->relations)
+            d.relations.push_back(r);
+        js.right = std::move(rd);
+        d.steps.push_back(std::move(js));
+        out.changelog = changelog;
+
+        if (using_pairs.empty()) return out;
+        // USING: each named column once (from the side that is not NULL-padded, or both
+        // coalesced for FULL), then the others in order.
+        scope merged;
+        std::vector<bound_expr_ptr> proj;
+        std::vector<uint8_t> taken(out.width(), 0);
+        for (auto [l, r] : using_pairs) {
+            const auto& lc = out.columns[l];
+            const auto& rc = out.columns[r];
+            auto lref = expr::make_column_ref(l, lc.type, lc.name);
+            auto rref = expr::make_column_ref(r, rc.type, rc.name);
+            bound_expr_ptr e = type == ast::join_type::right  ? rref
+                               : type == ast::join_type::full ? expr::make_coalesce({lref, rref})
+                                                              : lref;
+            merged.columns.push_back({lc.name, "", e->type, uint32_t(proj.size()), false,
+                                      type != ast::join_type::full && lc.not_null});
+            proj.push_back(std::move(e));
+            taken[l] = taken[r] = 1;
+        }
+        for (const auto& c : out.columns) {
+            if (taken[c.index]) continue;
+            scope_column m = c;
+            m.index = uint32_t(proj.size());
+            if (out.window_end && c.index == *out.window_end) merged.window_end = m.index;
+            if (out.window_start && c.index == *out.window_start) merged.window_start = m.index;
+            if (out.rowtime && c.index == *out.rowtime) merged.rowtime = m.index;
+            merged.columns.push_back(m);
+            proj.push_back(expr::make_column_ref(c.index, c.type, c.name));
+        }
+        merged.changelog = out.changelog;
+        d.steps.push_back(stateless_step{nullptr, std::move(proj)});
+        return merged;
     }
 
     scope plan_window_function(const ast::function_table_ref& f, dataflow& d) {
@@ -359,18 +786,35 @@ private:
         if (core.qualify) fail("0A000", "QUALIFY is not supported yet", core.qualify->pos);
         if (!core.distinct_on.empty())
             fail("0A000", "DISTINCT ON is not supported yet", core.distinct_on[0]->pos);
-        scope in = plan_from(core, d);
+        if (core.where && expr_binder::contains_aggregate(*core.where))
+            fail("42803", "aggregate functions are not allowed in WHERE", core.where->pos);
+        std::vector<const ast::expr*> where_parts;
+        split_ast_conjuncts(core.where.get(), where_parts);
+        scope in = plan_from(core, d, where_parts);
         bound_expr_ptr where;
-        if (core.where) {
-            if (expr_binder::contains_aggregate(*core.where))
-                fail("42803", "aggregate functions are not allowed in WHERE", core.where->pos);
-            where = _exprs.bind(*core.where, in);
-            check_boolean(where, "WHERE", core.where->pos);
+        if (!where_parts.empty()) {
+            std::vector<bound_expr_ptr> parts;
+            for (const auto* w : where_parts) {
+                auto b = _exprs.bind(*w, in);
+                check_boolean(b, "WHERE", w->pos);
+                parts.push_back(std::move(b));
+            }
+            where = conjunction(parts);
+            apply_rank_filters(parts, in);
         }
         auto items = expand_items(core, in);
         bool aggregating = !core.group_by.empty() || core.having;
         for (const auto& it : items)
             if (it.e && expr_binder::contains_aggregate(*it.e)) aggregating = true;
+        if (aggregating && has_window_call(items))
+            fail("0A000",
+                 "ROW_NUMBER() over the result of GROUP BY is not supported in the same SELECT",
+                 core.pos,
+                 "Rank in an enclosing query: SELECT ... FROM (SELECT ... GROUP BY ...).");
+        if (has_window_call(items)) {
+            plan_row_number(items, in, where, d);
+            where = nullptr;
+        }
 
         scope out;
         std::vector<bound_expr_ptr> proj;
@@ -385,12 +829,21 @@ private:
                 bound_expr_ptr b = it.e ? _exprs.bind(*it.e, in)
                                         : expr::make_column_ref(it.column->index, it.column->type,
                                                                 it.column->name);
-                out.columns.push_back({it.name, "", b->type, uint32_t(proj.size()), false,
-                                       it.column ? it.column->not_null : false});
-                if (it.column && in.window_start && it.column->index == *in.window_start)
-                    out.window_start = uint32_t(proj.size());
-                if (it.column && in.window_end && it.column->index == *in.window_end)
-                    out.window_end = uint32_t(proj.size());
+                scope_column col{it.name, "",
+                                 b->type, uint32_t(proj.size()),
+                                 false,   it.column ? it.column->not_null : false};
+                if (b->kind == expr::expr_kind::column_ref) {
+                    // A column passed on keeps what it means: window bound, event time, rank.
+                    uint32_t from = b->column_index;
+                    const auto& src = in.columns[from];
+                    col.not_null = src.not_null;
+                    col.rank_flow = src.rank_flow;
+                    col.rank_step = src.rank_step;
+                    if (in.window_start && from == *in.window_start) out.window_start = col.index;
+                    if (in.window_end && from == *in.window_end) out.window_end = col.index;
+                    if (in.rowtime && from == *in.rowtime) out.rowtime = col.index;
+                }
+                out.columns.push_back(col);
                 proj.push_back(std::move(b));
             }
             out.changelog = in.changelog;
@@ -492,6 +945,11 @@ private:
             d.steps.push_back(std::move(step));
             // After it: the SELECT list (and HAVING) over keys and results.
             for (auto& [b, name] : bound_items) {
+                if (windowed && b->kind == expr::expr_kind::column_ref) {
+                    if (b->column_index == *end_key) out.window_end = uint32_t(proj.size());
+                    if (start_key && b->column_index == *start_key)
+                        out.window_start = uint32_t(proj.size());
+                }
                 out.columns.push_back({name, "", b->type, uint32_t(proj.size()), false, false});
                 proj.push_back(b);
             }
@@ -521,6 +979,112 @@ private:
             if (!order.empty()) bind_order_on_output(order, items, out, d);
         }
         return out;
+    }
+
+    static const ast::function_call_expr* window_call(const ast::expr* e) {
+        if (!e || e->kind != ast::expr_kind::function_call) return nullptr;
+        const auto& f = e->as<ast::function_call_expr>();
+        return f.over || !f.over_name.empty() ? &f : nullptr;
+    }
+
+    static bool has_window_call(const std::vector<item>& items) {
+        for (const auto& it : items)
+            if (window_call(it.e)) return true;
+        return false;
+    }
+
+    /// WHERE conjuncts that bound a ROW_NUMBER() column from above (rownum <= N, rownum < N,
+    /// rownum = N) set its rank step's limit: only that many rows per partition are kept.
+    static void apply_rank_filters(const std::vector<bound_expr_ptr>& parts, const scope& in) {
+        for (const auto& p : parts) {
+            if (p->kind != expr::expr_kind::call || !p->function || p->args.size() != 2) continue;
+            std::string op = p->function->name;
+            const auto* col = p->args[0].get();
+            const auto* k = p->args[1].get();
+            if (col->kind == expr::expr_kind::constant) {
+                std::swap(col, k);
+                op = op == ">=" ? "<=" : op == ">" ? "<" : op;
+            }
+            if (col->kind != expr::expr_kind::column_ref || k->kind != expr::expr_kind::constant ||
+                k->constant.is_null() || !k->type.is_integer() ||
+                col->column_index >= in.columns.size())
+                continue;
+            const auto& c = in.columns[col->column_index];
+            if (!c.rank_flow) continue;
+            int64_t v = k->constant.as_i64();
+            int64_t n = op == "<=" ? v : op == "<" ? v - 1 : op == "=" ? v : 0;
+            if (op != "<=" && op != "<" && op != "=") continue;
+            auto& r = std::get<rank_step>(c.rank_flow->steps[c.rank_step]);
+            n = std::max<int64_t>(n, 1);
+            r.config.limit = r.config.limit == 0 ? n : std::min(r.config.limit, n);
+        }
+    }
+
+    /// A select list with ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...): WHERE, then a
+    /// rank step that appends the row number to `in`'s columns, which the item then reads.
+    void plan_row_number(std::vector<item>& items, scope& in, const bound_expr_ptr& where,
+                         dataflow& d) {
+        const ast::function_call_expr* call = nullptr;
+        item* call_item = nullptr;
+        for (auto& it : items) {
+            const auto* f = window_call(it.e);
+            if (!f) continue;
+            if (call) fail("0A000", "only one window function per SELECT is supported", f->pos);
+            call = f;
+            call_item = &it;
+        }
+        std::string name = lower(call->name.back());
+        if (name != "row_number")
+            fail("0A000", fmt::format("window function {} is not supported yet", name), call->pos,
+                 "ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) is, for top-N and "
+                 "deduplication.");
+        if (!call->args.empty() || call->star)
+            fail("42883", "row_number() takes no arguments", call->pos);
+        if (!call->over)
+            fail("0A000", "named windows (OVER name) are not supported yet", call->pos);
+        if (!call->over->base_name.empty())
+            fail("0A000", "named windows are not supported yet", call->over->pos);
+        // Star items point into in.columns, which grows: remember their positions.
+        std::vector<std::optional<uint32_t>> star_at;
+        for (const auto& it : items)
+            star_at.push_back(it.column ? std::optional<uint32_t>(it.column->index) : std::nullopt);
+        if (where) d.steps.push_back(stateless_step{where, {}});
+        std::vector<bound_expr_ptr> extra;
+        auto column_of = [&](const ast::expr& e) {
+            auto b = _exprs.bind(e, in);
+            if (b->kind == expr::expr_kind::column_ref) return b->column_index;
+            extra.push_back(b);
+            return uint32_t(in.width() + extra.size() - 1);
+        };
+        exec::rank_config cfg;
+        for (const auto& p : call->over->partition_by)
+            cfg.partition_keys.push_back(column_of(*p));
+        for (const auto& o : call->over->order_by) {
+            auto k = sort_key_for(o, column_of(*o.value));
+            cfg.order.push_back({k.column, k.descending, k.nulls_first});
+        }
+        add_columns(d, in, extra);
+        for (const auto& c : in.columns)
+            cfg.types.push_back(c.type);
+        for (size_t k = 0; k < cfg.partition_keys.size(); ++k)
+            if (in.window_end && cfg.partition_keys[k] == *in.window_end && !in.changelog)
+                cfg.window_end_key = k;
+        cfg.changelog_input = in.changelog;
+        cfg.emit_row_number = true;
+        cfg.limit = 0; // set by the enclosing query's filter
+        d.steps.push_back(rank_step{std::move(cfg)});
+        scope_column rn{"row_number", "", columnar::type_id::int64, in.width(), false, true};
+        rn.rank_flow = &d;
+        rn.rank_step = d.steps.size() - 1;
+        bool windowed = std::get<rank_step>(d.steps.back()).config.window_end_key.has_value();
+        in.columns.push_back(rn);
+        in.changelog = !windowed;
+        in.origin_partition.reset();
+        in.origin_offset.reset();
+        for (size_t i = 0; i < items.size(); ++i)
+            if (star_at[i]) items[i].column = &in.columns[*star_at[i]];
+        call_item->e = nullptr;
+        call_item->column = &in.columns.back();
     }
 
     bound_expr_ptr bind_star_column_after_agg(const scope_column& c, const agg_context& agg) {
@@ -631,6 +1195,9 @@ private:
     const catalog_reader& _cat;
     const bind_options& _opt;
     expr_binder _exprs;
+    /// WITH queries visible now, innermost last; those being planned (no recursion).
+    std::vector<const ast::cte*> _ctes;
+    std::vector<const ast::cte*> _ctes_busy;
 };
 
 } // namespace

@@ -45,10 +45,14 @@ struct source_def {
     std::string sql; ///< the CREATE statement as written
 };
 
-/// What a materialized view or sink looks like to a query: its name and columns.
+struct dataflow;
+
+/// What a materialized view or sink looks like to a query: its name, columns and the dataflow
+/// that keeps it (which a continuous query over the view runs as part of its own).
 struct relation_shape {
     std::string name;
     schema columns;
+    std::shared_ptr<const dataflow> flow;
 };
 
 /// What the binder may look up: sources and views by name. Implemented by the engine's

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "exec/aggregate_op.h"
+#include "exec/join_op.h"
+#include "exec/rank_op.h"
 #include "expr/bound_expr.h"
 #include "plan/catalog_types.h"
 
@@ -42,7 +44,33 @@ struct aggregate_step {
     size_t session_end_key = 0;
 };
 
-using step = std::variant<stateless_step, window_step, aggregate_step>;
+struct dataflow;
+
+/// JOIN: the rows so far (the left input) with the rows of `right`, a dataflow of its own from
+/// its own input. Rows are exchanged between shards by each side's join keys before it.
+struct join_step {
+    exec::join_config config;
+    std::shared_ptr<const dataflow> right;
+    /// Why the join's state is bounded, or that it is not (for EXPLAIN and the warning).
+    std::string state_note;
+    bool bounded_state = false;
+};
+
+/// ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...) with a rank filter: the first
+/// `config.limit` rows of each partition, numbered. Rows are exchanged between shards by the
+/// partition keys before it.
+struct rank_step {
+    exec::rank_config config;
+};
+
+using step = std::variant<stateless_step, window_step, aggregate_step, join_step, rank_step>;
+
+/// Whether a step starts a new stage: its input is exchanged between shards by key.
+bool is_exchange_step(const step& s);
+
+/// The input columns rows are exchanged by before exchange step `s` (input `port`: 0 for the
+/// main input, 1 for a join's right input). Empty: every row goes to one shard.
+std::vector<uint32_t> exchange_keys_of(const step& s, int port);
 
 /// The input columns an aggregate's rows are exchanged by: its keys, but for SESSION windows
 /// not the window bounds (a key's sessions must all be on one shard).
@@ -82,12 +110,23 @@ struct dataflow {
     bool changelog = false;
     /// Whether a windowed aggregate holds results until the watermark passes.
     bool windowed = false;
+    /// Every source and view named in the query (views included in it run as part of it).
+    std::vector<std::string> relations;
 
     /// Visible output columns.
     size_t visible_columns() const;
 };
 
-/// The dataflow as text, one step per line (EXPLAIN).
+/// The dataflow as text, one step per line (EXPLAIN); a join's right input is indented below
+/// it.
 std::vector<std::string> explain(const dataflow& d);
+
+/// Every source a dataflow reads (its own input and its joins' inputs, left first), with
+/// repeats when a source is read twice.
+std::vector<std::shared_ptr<const source_def>> sources_of(const dataflow& d);
+
+/// Operators whose state grows without bound, one sentence each (a join or top-N over keys
+/// that never expire): what CREATE warns about.
+std::vector<std::string> unbounded_state(const dataflow& d);
 
 } // namespace spate::plan

@@ -25,6 +25,87 @@ std::vector<uint32_t> exchange_keys(const aggregate_step& a) {
     return keys;
 }
 
+bool is_exchange_step(const step& s) {
+    return std::holds_alternative<aggregate_step>(s) || std::holds_alternative<join_step>(s) ||
+           std::holds_alternative<rank_step>(s);
+}
+
+std::vector<uint32_t> exchange_keys_of(const step& s, int port) {
+    if (const auto* a = std::get_if<aggregate_step>(&s)) return exchange_keys(*a);
+    if (const auto* j = std::get_if<join_step>(&s))
+        return port == 0 ? j->config.left.keys : j->config.right.keys;
+    if (const auto* r = std::get_if<rank_step>(&s)) return r->config.partition_keys;
+    return {};
+}
+
+std::vector<std::shared_ptr<const source_def>> sources_of(const dataflow& d) {
+    std::vector<std::shared_ptr<const source_def>> out;
+    if (d.source) out.push_back(d.source);
+    for (const auto& st : d.steps)
+        if (const auto* j = std::get_if<join_step>(&st))
+            for (auto& s : sources_of(*j->right))
+                out.push_back(std::move(s));
+    return out;
+}
+
+std::vector<std::string> unbounded_state(const dataflow& d) {
+    std::vector<std::string> out;
+    for (const auto& st : d.steps) {
+        if (const auto* j = std::get_if<join_step>(&st)) {
+            if (!j->bounded_state)
+                out.push_back(j->config.lookup
+                                  ? "the lookup join keeps every row of its right input"
+                                  : "the join keeps every row of both inputs (its condition "
+                                    "bounds neither input's event time)");
+            for (auto& s : unbounded_state(*j->right))
+                out.push_back(std::move(s));
+        } else if (const auto* r = std::get_if<rank_step>(&st)) {
+            if (!r->config.window_end_key)
+                out.push_back(
+                    r->config.changelog_input
+                        ? "the top-N keeps every row of each partition (its input is a changelog)"
+                        : fmt::format("the top-N keeps {} row(s) for each partition key ever seen",
+                                      r->config.limit));
+        } else if (const auto* a = std::get_if<aggregate_step>(&st)) {
+            if (!a->config.window_end_key && !a->session && !a->config.keys.empty())
+                out.push_back("the aggregate keeps one group for each key ever seen");
+        }
+    }
+    return out;
+}
+
+namespace {
+
+void explain_steps(const dataflow& d, std::vector<std::string>& lines);
+
+std::string columns_text(const std::vector<uint32_t>& cols) {
+    std::string s;
+    for (size_t i = 0; i < cols.size(); ++i)
+        s += fmt::format("{}${}", i ? ", " : "", cols[i] + 1);
+    return s;
+}
+
+void explain_join(const join_step& j, std::vector<std::string>& lines) {
+    const auto& c = j.config;
+    static const char* kinds[] = {"Inner", "Left", "Right", "Full"};
+    std::string keys;
+    for (size_t i = 0; i < c.left.keys.size(); ++i)
+        keys += fmt::format("{}left ${} = right ${}", i ? " AND " : "", c.left.keys[i] + 1,
+                            c.right.keys[i] + 1);
+    if (keys.empty()) keys = "no key (every row on one shard)";
+    lines.push_back(fmt::format("  Exchange: left by hash of [{}], right by hash of [{}]",
+                                columns_text(c.left.keys), columns_text(c.right.keys)));
+    lines.push_back(fmt::format(
+        "  {}{}Join on {}{}; state: {}", kinds[int(c.kind)], c.lookup ? "Lookup" : "", keys,
+        c.residual ? " where " + c.residual->to_string() : std::string(), j.state_note));
+    lines.push_back("    Right input:");
+    auto right = explain(*j.right);
+    for (auto& l : right)
+        lines.push_back("      " + l);
+}
+
+} // namespace
+
 std::vector<std::string> explain(const dataflow& d) {
     std::vector<std::string> lines;
     switch (d.input) {
@@ -38,8 +119,44 @@ std::vector<std::string> explain(const dataflow& d) {
     case input_kind::view: lines.push_back("View " + d.view_name + " (its current rows)"); break;
     case input_kind::none: lines.push_back("One row (no FROM)"); break;
     }
+    explain_steps(d, lines);
+    if (!d.order_by.empty()) {
+        std::string keys;
+        for (const auto& k : d.order_by)
+            keys += fmt::format("{}${}{}", keys.empty() ? "" : ", ", k.column + 1,
+                                k.descending ? " DESC" : "");
+        lines.push_back("  Sort: " + keys);
+    }
+    if (d.limit || d.offset)
+        lines.push_back(fmt::format("  Limit: {} offset {}",
+                                    d.limit ? std::to_string(*d.limit) : "all", d.offset));
+    return lines;
+}
+
+namespace {
+
+void explain_steps(const dataflow& d, std::vector<std::string>& lines) {
     for (const auto& st : d.steps) {
-        if (auto* s = std::get_if<stateless_step>(&st)) {
+        if (auto* j = std::get_if<join_step>(&st)) {
+            explain_join(*j, lines);
+        } else if (auto* r = std::get_if<rank_step>(&st)) {
+            const auto& c = r->config;
+            std::string order;
+            for (const auto& o : c.order)
+                order += fmt::format("{}${}{}", order.empty() ? "" : ", ", o.column + 1,
+                                     o.descending ? " DESC" : "");
+            lines.push_back(
+                fmt::format("  Exchange: by hash of [{}]", columns_text(c.partition_keys)));
+            lines.push_back(fmt::format(
+                "  {}: first {} row(s) per [{}] by [{}]; state: {}",
+                c.window_end_key ? "WindowTopN" : "TopN", c.limit, columns_text(c.partition_keys),
+                order,
+                c.window_end_key    ? "the top rows of each open window, emitted once and dropped "
+                                      "when the watermark passes its end"
+                : c.changelog_input ? "every row of each partition (the input retracts rows)"
+                                    : "the top rows of each partition (unbounded: one entry per "
+                                      "distinct key)"));
+        } else if (auto* s = std::get_if<stateless_step>(&st)) {
             if (s->predicate) lines.push_back("  Filter: " + s->predicate->to_string());
             if (!s->projections.empty()) lines.push_back("  Project: " + exprs(s->projections));
         } else if (auto* w = std::get_if<window_step>(&st)) {
@@ -86,17 +203,8 @@ std::vector<std::string> explain(const dataflow& d) {
                                              "(unbounded: one entry per distinct key)"));
         }
     }
-    if (!d.order_by.empty()) {
-        std::string keys;
-        for (const auto& k : d.order_by)
-            keys += fmt::format("{}${}{}", keys.empty() ? "" : ", ", k.column + 1,
-                                k.descending ? " DESC" : "");
-        lines.push_back("  Sort: " + keys);
-    }
-    if (d.limit || d.offset)
-        lines.push_back(fmt::format("  Limit: {} offset {}",
-                                    d.limit ? std::to_string(*d.limit) : "all", d.offset));
-    return lines;
 }
+
+} // namespace
 
 } // namespace spate::plan

@@ -1,39 +1,22 @@
 // Rewrites of a planned dataflow that change its cost, not its result.
 
 #include "plan/binder.h"
+#include "plan/expr_rewrite.h"
 
 #include <algorithm>
 
 namespace spate::plan {
 
-namespace {
-
-/// Adds every input column `e` reads to `used`.
-void collect_columns(const expr::bound_expr& e, std::vector<uint8_t>& used) {
-    if (e.kind == expr::expr_kind::column_ref && e.column_index < used.size())
-        used[e.column_index] = 1;
-    for (const auto& a : e.args)
-        collect_columns(*a, used);
-}
-
-/// `e` with every input column i read as map[i].
-expr::bound_expr_ptr remap_columns(const expr::bound_expr_ptr& e,
-                                   const std::vector<uint32_t>& map) {
-    if (e->kind == expr::expr_kind::column_ref) {
-        auto c = std::make_shared<expr::bound_expr>(*e);
-        c->column_index = map[e->column_index];
-        return c;
-    }
-    if (e->args.empty()) return e;
-    auto c = std::make_shared<expr::bound_expr>(*e);
-    for (auto& a : c->args)
-        a = remap_columns(a, map);
-    return c;
-}
-
-} // namespace
+using detail::collect_columns;
+using detail::remap_columns;
 
 void prune_before_window(dataflow& d) {
+    for (auto& st : d.steps)
+        if (auto* j = std::get_if<join_step>(&st)) {
+            auto right = std::make_shared<dataflow>(*j->right);
+            prune_before_window(*right);
+            j->right = std::move(right);
+        }
     if (d.input != input_kind::source || d.steps.size() < 2) return;
     auto* window = std::get_if<window_step>(&d.steps[0]);
     auto* next = std::get_if<stateless_step>(&d.steps[1]);

@@ -135,7 +135,8 @@ std::vector<std::string> catalog::dependents(const std::string& name) const {
     std::vector<std::string> out;
     for (const auto& [n, o] : _objects) {
         const auto& f = o->flow;
-        if ((f.source && f.source->name == name) || f.view_name == name) out.push_back(n);
+        if (std::find(f.relations.begin(), f.relations.end(), name) != f.relations.end())
+            out.push_back(n);
     }
     return out;
 }

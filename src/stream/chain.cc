@@ -1,6 +1,8 @@
 #include "stream/chain.h"
 
 #include "exec/aggregate_op.h"
+#include "exec/join_op.h"
+#include "exec/rank_op.h"
 #include "exec/session_aggregate_op.h"
 #include "exec/stateless_op.h"
 #include "exec/window_assign_op.h"
@@ -44,13 +46,6 @@ origin_columns origin_before(const plan::dataflow& d, size_t index, origin_colum
     return o;
 }
 
-std::vector<size_t> stage_starts(const plan::dataflow& d) {
-    std::vector<size_t> starts;
-    for (size_t i = 0; i < d.steps.size(); ++i)
-        if (std::holds_alternative<plan::aggregate_step>(d.steps[i])) starts.push_back(i);
-    return starts;
-}
-
 op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::output* out,
                      dead_letters* letters, origin_columns origin, bool bounded) {
     op_chain chain;
@@ -75,6 +70,12 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
             op = std::make_unique<exec::window_assign_op>(next, sink.get(), w->time_column,
                                                           w->size_ms, w->slide_ms, w->offset_ms,
                                                           w->session);
+        } else if (const auto* j = std::get_if<plan::join_step>(&d.steps[i])) {
+            auto join = std::make_unique<exec::join_op>(next, sink.get(), j->config);
+            if (i == begin) chain.right = &join->right();
+            op = std::move(join);
+        } else if (const auto* r = std::get_if<plan::rank_step>(&d.steps[i])) {
+            op = std::make_unique<exec::rank_op>(next, sink.get(), r->config);
         } else {
             const auto& a = std::get<plan::aggregate_step>(d.steps[i]);
             if (a.session) {

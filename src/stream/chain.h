@@ -22,9 +22,13 @@ struct op_chain {
     std::vector<exec::op_ptr> ops;
     std::vector<std::unique_ptr<origin_row_sink>> sinks;
     exec::output* tail = nullptr; ///< where the last operator sends (not owned)
+    /// When the first step is a join: its right input.
+    exec::output* right = nullptr;
 
     /// Where batches and watermarks go in: the first operator, or `tail` for no steps.
     exec::output* entry() const { return ops.empty() ? tail : ops.front().get(); }
+    /// Input `port` (1: the right input of a join).
+    exec::output* entry(int port) const { return port == 1 ? right : entry(); }
     size_t state_bytes() const;
 };
 
@@ -36,9 +40,5 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
 
 /// The origin columns of the input of steps[index], given those of the dataflow's input.
 origin_columns origin_before(const plan::dataflow& d, size_t index, origin_columns input);
-
-/// Where the dataflow's steps split into stages run on different shards: the index of every
-/// aggregate step (each starts a stage fed by an exchange).
-std::vector<size_t> stage_starts(const plan::dataflow& d);
 
 } // namespace spate::stream

@@ -198,6 +198,11 @@ asio::awaitable<statement_result> engine::run(const sql::statement& s, std::stri
             auto op = show_pipelines();
             co_return co_await std::move(op);
         }
+        if (s.as<sql::show_statement>().what == sql::show_kind::variable &&
+            s.as<sql::show_statement>().variable == "operators") {
+            auto op = show_operators();
+            co_return co_await std::move(op);
+        }
         co_return show(s);
     case K::describe: co_return show(s);
     case K::explain: co_return explain(s, params);

@@ -26,6 +26,8 @@ struct query;
 
 namespace spate::stream {
 
+class dead_letters;
+
 /// What a statement gave back: rows (with their columns) or just a command tag, and notices.
 struct statement_result {
     bool returns_rows = false;
@@ -89,9 +91,15 @@ private:
     statement_result show(const sql::statement& s) const;
     /// SHOW PIPELINES: every view's, sink's and source validation's counters, from the shards.
     boost::asio::awaitable<statement_result> show_pipelines();
+    /// SHOW OPERATORS: the stateful operators of every running view and sink, with the
+    /// memory each keeps.
+    boost::asio::awaitable<statement_result> show_operators();
     statement_result explain(const sql::statement& s, const std::vector<columnar::value>& params);
     /// Runs a planned query once over what its input holds now.
     boost::asio::awaitable<statement_result> run_bounded(const plan::dataflow& d);
+    /// Pushes every record of `source` now in its topic, decoded, into `entry`.
+    boost::asio::awaitable<void> read_source_to_end(std::shared_ptr<const plan::source_def> source,
+                                                    exec::output* entry, dead_letters& letters);
     /// Starts the source's validation pipeline (dead letters for records that do not decode or
     /// break a constraint), from where it stopped last time.
     boost::asio::awaitable<void> start_validation(std::shared_ptr<const plan::source_def> def);

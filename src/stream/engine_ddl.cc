@@ -114,8 +114,20 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
     }
     std::string topic = name;
     bool early = false;
-    std::optional<sql::source_pos> emit_pos;
+    bool bounded_state = false;
+    std::optional<sql::source_pos> emit_pos, state_pos;
     for (const auto& o : *options) {
+        if (o.key == "state") {
+            if (o.value != "bounded" && o.value != "unbounded")
+                fail("22023",
+                     fmt::format("state '{}' is not known: use 'bounded' or 'unbounded'", o.value),
+                     o.pos,
+                     "'bounded' refuses a query whose state could grow without limit; "
+                     "'unbounded' (the default) accepts it with a warning.");
+            bounded_state = o.value == "bounded";
+            state_pos = o.pos;
+            continue;
+        }
         if (o.key == "emit") {
             if (o.value != "early" && o.value != "final")
                 fail("22023",
@@ -135,8 +147,8 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
                  fmt::format("unknown option '{}' for a {}", o.key,
                              is_view ? "materialized view" : "sink"),
                  o.pos,
-                 is_view ? "A materialized view takes emit."
-                         : "A sink takes topic, format and emit.");
+                 is_view ? "A materialized view takes emit and state."
+                         : "A sink takes topic, format, emit and state.");
     }
     plan::bind_options opt;
     opt.continuous = true;
@@ -159,22 +171,33 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
                  *emit_pos, "Without a window, results are sent as they change already.");
         flow.changelog = true;
     }
-    if (flow.input == plan::input_kind::view)
-        fail("0A000",
-             "a materialized view or sink over another materialized view is not supported yet",
-             q->pos, "Define it over the source directly.");
     if (flow.input == plan::input_kind::none)
         fail("0A000", "a materialized view or sink needs a source in FROM", q->pos);
-    if (!is_view && topic == flow.source->topic)
-        fail("42P17",
-             fmt::format("sink \"{}\" would write to topic \"{}\", which its source \"{}\" reads",
-                         name, topic, flow.source->name),
-             s.pos, "Give the sink a topic of its own: WITH (topic = '...').");
-    if (flow.windowed && !flow.source->watermark)
-        fail("42P17",
-             fmt::format("source \"{}\" has no WATERMARK, so its windows would never close",
-                         flow.source->name),
-             q->pos, "Declare one: WATERMARK FOR ts AS ts - INTERVAL '5' SECOND.");
+    const auto sources = plan::sources_of(flow);
+    for (const auto& src : sources) {
+        if (!is_view && topic == src->topic)
+            fail("42P17",
+                 fmt::format("sink \"{}\" would write to topic \"{}\", which its source \"{}\" "
+                             "reads",
+                             name, topic, src->name),
+                 s.pos, "Give the sink a topic of its own: WITH (topic = '...').");
+        if (flow.windowed && !src->watermark)
+            fail("42P17",
+                 fmt::format("source \"{}\" has no WATERMARK, so its windows would never close",
+                             src->name),
+                 q->pos, "Declare one: WATERMARK FOR ts AS ts - INTERVAL '5' SECOND.");
+    }
+    // State that grows with every key ever seen: refused when asked, else a warning.
+    for (const auto& why : plan::unbounded_state(flow)) {
+        if (bounded_state)
+            fail("54000",
+                 fmt::format("{} \"{}\" would keep unbounded state: {}",
+                             is_view ? "materialized view" : "sink", name, why),
+                 *state_pos,
+                 "Bound it with a window, or a condition on both inputs' event times such as "
+                 "a.ts BETWEEN b.ts - INTERVAL '1' HOUR AND b.ts.");
+        if (!_replaying) r.notices.push_back(fmt::format("unbounded state in {}: {}", name, why));
+    }
     plan::relation_shape shape;
     shape.name = name;
     size_t vi = 0;
@@ -203,13 +226,15 @@ asio::awaitable<statement_result> engine::create_continuous(const sql::statement
         out.topic = topic;
         out.topic_partitions = partitions_of(_broker, topic);
     }
-    for (const auto& t : {flow.source->dead_letter_topic, flow.source->late_topic})
-        out.letter_topics[t] = partitions_of(_broker, t);
+    for (const auto& src : sources)
+        for (const auto& t : {src->dead_letter_topic, src->late_topic})
+            out.letter_topics[t] = partitions_of(_broker, t);
     auto obj = std::make_shared<continuous_object>();
     obj->kind = is_view ? object_kind::view : object_kind::sink;
     obj->name = name;
     obj->sql = std::string(text);
     obj->flow = flow;
+    shape.flow = std::make_shared<const plan::dataflow>(flow);
     obj->shape = shape;
     obj->topic = is_view ? std::string() : topic;
     obj->running = std::make_shared<pipeline>(_broker, name, std::move(flow), std::move(out));

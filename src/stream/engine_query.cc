@@ -7,6 +7,7 @@
 #include "runtime/invoke.h"
 #include "sql/parser.h"
 #include "sql/sql_error.h"
+#include "stream/bounded_graph.h"
 #include "stream/chain.h"
 #include "stream/engine.h"
 #include "stream/pipeline.h"
@@ -50,17 +51,6 @@ struct table_builder {
     }
 };
 
-/// Collects a changelog (rows keyed by their values) or plain rows.
-struct collector {
-    std::unique_ptr<exec::row_table> table;
-    exec::batch_collector plain;
-    exec::output* out() { return table ? static_cast<exec::output*>(table.get()) : &plain; }
-    std::vector<columnar::batch> take() {
-        if (table) return {table->snapshot()};
-        return std::move(plain.batches());
-    }
-};
-
 std::vector<plan::column_info> visible(const std::vector<plan::column_info>& cols) {
     std::vector<plan::column_info> v;
     for (const auto& c : cols)
@@ -80,108 +70,109 @@ asio::awaitable<statement_result> engine::select(const sql::query& q,
 }
 
 asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d) {
-    collector col;
-    if (d.changelog) {
-        std::vector<columnar::data_type> types;
-        for (const auto& c : d.output)
-            types.push_back(c.type);
-        col.table = std::make_unique<exec::row_table>(types);
-    }
-    std::string letters_source = d.source ? d.source->name : std::string();
-    dead_letters letters(letters_source, d.source ? d.source->topic : "", "", "");
-    origin_columns origin;
-    if (d.source)
-        origin = {uint32_t(d.source->columns.size()), uint32_t(d.source->columns.size() + 1)};
-    op_chain chain = build_chain(d, 0, d.steps.size(), col.out(), &letters, origin, true);
+    bounded_graph g(d);
     statement_result r;
-    switch (d.input) {
-    case plan::input_kind::none: {
-        columnar::batch one;
-        one.rows = 1;
-        chain.entry()->push(std::move(one));
-        break;
-    }
-    case plan::input_kind::view: {
-        auto it = _catalog.objects().find(d.view_name);
-        if (it == _catalog.objects().end() || !it->second->running)
-            throw sql::sql_error(
-                "42P01", fmt::format("materialized view \"{}\" is not running", d.view_name), {});
-        auto snap = it->second->running->snapshot();
-        auto parts = co_await std::move(snap);
-        for (auto& p : parts) {
-            if (p.rows == 0) continue;
-            // The view's hidden columns (none today) would be dropped here.
-            p.changes.clear();
-            chain.entry()->push(std::move(p));
+    for (size_t leaf = 0; leaf < g.leaf_count(); ++leaf) {
+        const auto& f = g.leaf_flow(leaf);
+        exec::output* entry = g.leaf_entry(leaf);
+        switch (f.input) {
+        case plan::input_kind::none: {
+            columnar::batch one;
+            one.rows = 1;
+            entry->push(std::move(one));
+            break;
         }
-        break;
-    }
-    case plan::input_kind::source: {
-        const auto* t = _broker.ctl().topics()->find(d.source->topic);
-        if (!t)
-            throw sql::sql_error("42P01",
-                                 fmt::format("the topic \"{}\" of source \"{}\" does not exist",
-                                             d.source->topic, d.source->name),
-                                 {});
-        for (int32_t i = 0; i < int32_t(t->partitions.size()); ++i) {
-            auto ref = t->partitions[size_t(i)];
-            source_stage stage(d.source, i);
-            // The partition's current end, read on its shard; then chunks up to it.
-            auto bounds_op = runtime::invoke_on(_broker.executor(ref.shard), [log = ref.log] {
-                return std::pair<int64_t, int64_t>(log->log_start_offset().value(),
-                                                   log->high_watermark().value());
-            });
-            auto [from, end] = co_await std::move(bounds_op);
-            std::vector<raw_record> records;
-            std::vector<std::vector<std::byte>> scratch;
-            while (from < end) {
-                auto read_op =
-                    runtime::invoke_on(_broker.executor(ref.shard), [log = ref.log, from] {
-                        auto r = log->read_bytes(model::offset(from), 4 << 20);
-                        return r ? std::pair(std::move(r).value(), std::string())
-                                 : std::pair(std::vector<std::byte>(), r.err().message);
-                    });
-                auto chunk = co_await std::move(read_op);
-                if (!chunk.second.empty())
-                    throw sql::sql_error(
-                        "58030", fmt::format("reading {}: {}", ref.log->name(), chunk.second), {});
-                auto* bytes = &chunk.first;
-                if (bytes->empty()) break;
-                records.clear();
-                scratch.clear();
-                auto next = walk_records(*bytes, from, records, scratch);
-                if (!next)
-                    throw sql::sql_error(
-                        "XX001", fmt::format("reading {}: {}", ref.log->name(), next.err().message),
-                        {});
-                from = *next;
-                while (!records.empty() && records.back().offset >= end)
-                    records.pop_back();
-                columnar::batch b = stage.process(records, letters);
-                if (b.rows) chain.entry()->push(std::move(b));
+        case plan::input_kind::view: {
+            auto it = _catalog.objects().find(f.view_name);
+            if (it == _catalog.objects().end() || !it->second->running)
+                throw sql::sql_error(
+                    "42P01", fmt::format("materialized view \"{}\" is not running", f.view_name),
+                    {});
+            auto snap = it->second->running->snapshot();
+            auto parts = co_await std::move(snap);
+            for (auto& p : parts) {
+                if (p.rows == 0) continue;
+                p.changes.clear();
+                entry->push(std::move(p));
             }
+            break;
         }
-        break;
+        case plan::input_kind::source: {
+            auto read = read_source_to_end(f.source, entry, g.letters(leaf));
+            co_await std::move(read);
+            break;
+        }
+        }
     }
+    g.finish();
+    for (size_t leaf = 0; leaf < g.leaf_count(); ++leaf) {
+        auto& letters = g.letters(leaf);
+        const auto& src = g.leaf_flow(leaf).source;
+        if (letters.invalid_count() && src)
+            r.notices.push_back(fmt::format("{} record(s) of source {} are invalid and were "
+                                            "skipped; its pipelines write them to topic {}",
+                                            letters.invalid_count(), src->name,
+                                            src->dead_letter_topic));
+        if (letters.late_count())
+            r.notices.push_back(
+                fmt::format("{} row(s) were behind the watermark", letters.late_count()));
+        // A query fails on the first row an expression could not compute, as in Postgres.
+        if (!letters.first_error_state().empty())
+            throw sql::sql_error(letters.first_error_state(), letters.first_error(), {});
     }
-    chain.entry()->watermark(exec::end_of_input);
-    if (letters.invalid_count())
-        r.notices.push_back(fmt::format(
-            "{} record(s) of source {} are invalid and were skipped; its pipelines write them to "
-            "topic {}",
-            letters.invalid_count(), d.source ? d.source->name : "",
-            d.source ? d.source->dead_letter_topic : ""));
-    if (letters.late_count())
-        r.notices.push_back(
-            fmt::format("{} row(s) were behind the watermark", letters.late_count()));
-    // A query fails on the first row an expression could not compute, as in Postgres.
-    if (!letters.first_error_state().empty())
-        throw sql::sql_error(letters.first_error_state(), letters.first_error(), {});
-    r.rows = finish_rows(d, col.take());
+    r.rows = finish_rows(d, g.take());
     r.columns = visible(d.output);
     r.returns_rows = true;
     r.tag = fmt::format("SELECT {}", r.rows.rows);
     co_return r;
+}
+
+asio::awaitable<void> engine::read_source_to_end(std::shared_ptr<const plan::source_def> def,
+                                                 exec::output* entry, dead_letters& letters) {
+    const auto& source = *def;
+    const auto* t = _broker.ctl().topics()->find(source.topic);
+    if (!t)
+        throw sql::sql_error("42P01",
+                             fmt::format("the topic \"{}\" of source \"{}\" does not exist",
+                                         source.topic, source.name),
+                             {});
+    for (int32_t i = 0; i < int32_t(t->partitions.size()); ++i) {
+        auto ref = t->partitions[size_t(i)];
+        source_stage stage(def, i);
+        // The partition's current end, read on its shard; then chunks up to it.
+        auto bounds_op = runtime::invoke_on(_broker.executor(ref.shard), [log = ref.log] {
+            return std::pair<int64_t, int64_t>(log->log_start_offset().value(),
+                                               log->high_watermark().value());
+        });
+        auto [from, end] = co_await std::move(bounds_op);
+        std::vector<raw_record> records;
+        std::vector<std::vector<std::byte>> scratch;
+        while (from < end) {
+            auto read_op = runtime::invoke_on(_broker.executor(ref.shard), [log = ref.log, from] {
+                auto r = log->read_bytes(model::offset(from), 4 << 20);
+                return r ? std::pair(std::move(r).value(), std::string())
+                         : std::pair(std::vector<std::byte>(), r.err().message);
+            });
+            auto chunk = co_await std::move(read_op);
+            if (!chunk.second.empty())
+                throw sql::sql_error(
+                    "58030", fmt::format("reading {}: {}", ref.log->name(), chunk.second), {});
+            auto* bytes = &chunk.first;
+            if (bytes->empty()) break;
+            records.clear();
+            scratch.clear();
+            auto next = walk_records(*bytes, from, records, scratch);
+            if (!next)
+                throw sql::sql_error(
+                    "XX001", fmt::format("reading {}: {}", ref.log->name(), next.err().message),
+                    {});
+            from = *next;
+            while (!records.empty() && records.back().offset >= end)
+                records.pop_back();
+            columnar::batch b = stage.process(records, letters);
+            if (b.rows) entry->push(std::move(b));
+        }
+    }
 }
 
 statement_description engine::describe(const std::string& text) {
@@ -303,6 +294,19 @@ asio::awaitable<statement_result> engine::show_pipelines() {
     }
     r.tag = fmt::format("SELECT {}", r.rows.rows);
     co_return r;
+}
+
+asio::awaitable<statement_result> engine::show_operators() {
+    table_builder t({"name", "stage", "position", "operator", "state_bytes"});
+    for (const auto& [name, o] : _catalog.objects()) {
+        if (!o->running) continue;
+        auto op = o->running->operators();
+        auto ops = co_await std::move(op);
+        for (const auto& x : ops)
+            t.add({name, std::to_string(x.segment), std::to_string(x.position), x.description,
+                   std::to_string(x.state_bytes)});
+    }
+    co_return t.done("");
 }
 
 statement_result engine::explain(const sql::statement& s,

@@ -46,12 +46,17 @@ public:
             any = true;
             low = std::min(low, _marks[k]);
         }
+        _all_idle = !any;
         if (!any || low <= _combined) return std::nullopt;
         _combined = low;
         return low;
     }
+    event_time combined() const { return _combined; }
+    /// Every input is idle (none holds the watermark back).
+    bool all_idle() const { return _all_idle; }
 
 private:
+    bool _all_idle = false;
     std::vector<event_time> _marks;
     std::vector<bool> _idle;
     event_time _combined = exec::no_watermark;
@@ -128,8 +133,8 @@ public:
 /// of a pipeline. Owned by the sender (a reader, or a shard part); used on its thread.
 class exchange_out final : public exec::output {
 public:
-    exchange_out(pipeline& p, size_t target_stage, uint32_t channel, std::vector<uint32_t> keys)
-        : _p(p), _stage(target_stage), _channel(channel), _keys(std::move(keys)),
+    exchange_out(pipeline& p, size_t target, int port, uint32_t channel, std::vector<uint32_t> keys)
+        : _p(p), _stage(target), _port(port), _channel(channel), _keys(std::move(keys)),
           _pending(p.shard_count()) {}
 
     void push(columnar::batch b) override;
@@ -150,7 +155,8 @@ private:
     bool has_news() const;
 
     pipeline& _p;
-    size_t _stage;
+    size_t _stage; ///< the segment fed
+    int _port;
     uint32_t _channel;
     std::vector<uint32_t> _keys;
     std::vector<std::vector<columnar::batch>> _pending;
@@ -161,27 +167,37 @@ private:
     std::vector<std::vector<uint32_t>> _rows;
 };
 
-/// One shard's share of a pipeline: the stages after each exchange, the watermarks of their
+/// One shard's share of a pipeline: the segments after each exchange, the watermarks of their
 /// inputs, and the shard's part of the result (a view's rows or a sink's writer). Lives on its
 /// shard; every call comes from that shard's thread.
 class shard_part {
 public:
     shard_part(pipeline& p, unsigned shard);
 
-    /// Rows and a watermark from input `channel` of stage `stage` (1-based: the stage after
-    /// exchange `stage`).
-    void receive(size_t stage, uint32_t channel, std::vector<columnar::batch> batches,
+    /// Rows and a watermark from input `channel` of port `port` of segment `seg`.
+    void receive(size_t seg, int port, uint32_t channel, std::vector<columnar::batch> batches,
                  std::optional<event_time> wm, bool idle);
     exec::output* final_output() {
         if (_table) return _table.get();
         if (_sink) return _sink.get();
         return &_discard;
     }
-    dead_letters& letters() { return _letters; }
+    /// The rejected rows of leaf `leaf`'s source.
+    dead_letters& letters(size_t leaf) { return *_letters[leaf]; }
+    void flush_all_letters() {
+        for (auto& l : _letters) {
+            if (_p.replaying())
+                l->records().clear(); // written before the restart
+            else
+                flush_letters(_p.broker(), *l, _p.output().letter_topics);
+        }
+    }
     columnar::batch snapshot() const { return _table ? _table->snapshot() : columnar::batch{}; }
     void add_stats(pipeline_stats& s) const {
-        s.invalid += _letters.invalid_count();
-        s.late += _letters.late_count();
+        for (const auto& l : _letters) {
+            s.invalid += l->invalid_count();
+            s.late += l->late_count();
+        }
         for (const auto& c : _chains)
             s.state_bytes += c.state_bytes();
         if (_table) {
@@ -191,21 +207,37 @@ public:
         if (_sink) s.rows_out += _sink->rows();
         s.records_in += records_in;
     }
-    /// The exchange into stage `k` from this shard (k >= 2).
-    exchange_out* exchange_to(size_t k) { return _exchanges[k].get(); }
+
+    void add_operator_stats(std::vector<operator_stats>& out) const {
+        size_t i = 0;
+        for (size_t seg = 0; seg < _chains.size(); ++seg)
+            for (size_t pos = 0; pos < _chains[seg].ops.size(); ++pos) {
+                const auto& op = *_chains[seg].ops[pos];
+                if (i == out.size()) out.push_back({seg, pos, op.describe(), 0});
+                out[i++].state_bytes += op.state_bytes();
+            }
+    }
 
     uint64_t records_in = 0;
 
 private:
+    /// Where segment `seg` sends its output on this shard.
+    exec::output* output_of(size_t seg);
+
     pipeline& _p;
     unsigned _shard;
-    dead_letters _letters;
+    std::vector<std::unique_ptr<dead_letters>> _letters; ///< per leaf
     std::unique_ptr<exec::row_table> _table;
     std::unique_ptr<sink_writer> _sink;
     discard_output _discard;
-    std::vector<op_chain> _chains;                         ///< [k - 1] is stage k
-    std::vector<watermark_merger> _mergers;                ///< [k - 1] is stage k
-    std::vector<std::unique_ptr<exchange_out>> _exchanges; ///< [k] feeds stage k (k >= 2)
+    /// Per segment (empty for leaves, which readers run).
+    std::vector<op_chain> _chains;
+    std::vector<std::unique_ptr<exchange_out>> _exchanges; ///< per segment: its output
+    struct port_state {
+        std::optional<watermark_merger> merger;
+        event_time sent = exec::no_watermark;
+    };
+    std::vector<std::array<port_state, 2>> _ports; ///< per segment
 };
 
 void exchange_out::push(columnar::batch b) {
@@ -245,10 +277,10 @@ void exchange_out::flush() {
         _pending[s].clear();
         if (batches.empty() && !_wm && !_idle_changed) continue;
         asio::post(_p.broker().executor(s),
-                   [pl = self_pipeline, s, stage = _stage, ch = _channel,
+                   [pl = self_pipeline, s, stage = _stage, port = _port, ch = _channel,
                     batches = std::move(batches), wm = _wm, idle = _idle]() mutable {
                        if (pl->stopping() && batches.empty()) return;
-                       pl->part(s).receive(stage, ch, std::move(batches), wm, idle);
+                       pl->part(s).receive(stage, port, ch, std::move(batches), wm, idle);
                    });
     }
     _wm.reset();
@@ -263,10 +295,10 @@ asio::awaitable<void> exchange_out::flush_and_wait() {
         auto batches = std::make_shared<std::vector<columnar::batch>>(std::move(_pending[s]));
         _pending[s].clear();
         if (batches->empty() && !_wm && !_idle_changed) continue;
-        sends.push_back(
-            runtime::invoke_on(_p.broker().executor(s), [pl, s, stage = _stage, ch = _channel,
-                                                         batches, wm = _wm, idle = _idle] {
-                pl->part(s).receive(stage, ch, std::move(*batches), wm, idle);
+        sends.push_back(runtime::invoke_on(
+            _p.broker().executor(s),
+            [pl, s, stage = _stage, port = _port, ch = _channel, batches, wm = _wm, idle = _idle] {
+                pl->part(s).receive(stage, port, ch, std::move(*batches), wm, idle);
                 return true;
             }));
     }
@@ -291,81 +323,110 @@ void exchange_out::send(asio::any_io_executor home, std::function<void()> done) 
     for (unsigned s : targets) {
         auto batches = std::move(_pending[s]);
         _pending[s].clear();
-        asio::post(_p.broker().executor(s),
-                   [pl, s, stage = _stage, ch = _channel, batches = std::move(batches), wm = _wm,
-                    idle = _idle, home, remaining, finished]() mutable {
-                       pl->part(s).receive(stage, ch, std::move(batches), wm, idle);
-                       asio::post(home, [remaining, finished] {
-                           if (--*remaining == 0) (*finished)();
-                       });
-                   });
+        asio::post(_p.broker().executor(s), [pl, s, stage = _stage, port = _port, ch = _channel,
+                                             batches = std::move(batches), wm = _wm, idle = _idle,
+                                             home, remaining, finished]() mutable {
+            pl->part(s).receive(stage, port, ch, std::move(batches), wm, idle);
+            asio::post(home, [remaining, finished] {
+                if (--*remaining == 0) (*finished)();
+            });
+        });
     }
     _wm.reset();
     _idle_changed = false;
 }
 
-shard_part::shard_part(pipeline& p, unsigned shard)
-    : _p(p), _shard(shard),
-      _letters(p.flow().source ? p.flow().source->name : p.name(),
-               p.flow().source ? p.flow().source->topic : std::string(),
-               p.flow().source ? p.flow().source->dead_letter_topic : std::string(),
-               p.flow().source ? p.flow().source->late_topic : std::string()) {
+shard_part::shard_part(pipeline& p, unsigned shard) : _p(p), _shard(shard) {
     const auto& flow = p.flow();
+    const auto& g = p.graph();
+    bool validation = p.output().what == pipeline_output::kind::validate;
+    for (size_t leaf : g.leaves) {
+        const auto& src = g.segments[leaf].flow->source;
+        auto l = std::make_unique<dead_letters>(
+            src ? src->name : p.name(), src ? src->topic : std::string(),
+            src ? src->dead_letter_topic : std::string(), src ? src->late_topic : std::string());
+        l->set_write_source_errors(validation);
+        if (!validation) l->set_pipeline(p.name());
+        _letters.push_back(std::move(l));
+    }
     std::vector<columnar::data_type> types;
     std::vector<uint32_t> visible;
     for (uint32_t i = 0; i < flow.output.size(); ++i) {
         types.push_back(flow.output[i].type);
         if (!flow.output[i].hidden) visible.push_back(i);
     }
-    bool validation = p.output().what == pipeline_output::kind::validate;
-    _letters.set_write_source_errors(validation);
-    if (!validation) _letters.set_pipeline(p.name());
     if (p.output().what == pipeline_output::kind::view) {
         _table = std::make_unique<exec::row_table>(types);
     } else if (p.output().what == pipeline_output::kind::sink) {
         _sink = std::make_unique<sink_writer>(p, p.broker(), p.output(), shard, flow);
         _sink->set_visible(visible);
     }
-    const auto& stages = p.stages();
-    _exchanges.resize(stages.size() + 1);
-    for (size_t k = 1; k <= stages.size(); ++k) {
-        size_t begin = stages[k - 1];
-        size_t end = k < stages.size() ? stages[k] : flow.steps.size();
-        exec::output* out = final_output();
-        if (k < stages.size()) {
-            const auto& agg = std::get<plan::aggregate_step>(flow.steps[stages[k]]);
-            _exchanges[k + 1] =
-                std::make_unique<exchange_out>(p, k + 1, shard, plan::exchange_keys(agg));
-            out = _exchanges[k + 1].get();
-        }
+    const size_t n = g.segments.size();
+    _chains.resize(n);
+    _exchanges.resize(n);
+    _ports.resize(n);
+    for (size_t k = 0; k < n; ++k) {
+        const auto& seg = g.segments[k];
+        if (seg.leaf) continue;
+        const auto* src = g.segments[g.leaves[seg.letters_leaf]].flow->source.get();
         origin_columns origin;
-        if (flow.source)
-            origin = origin_before(
-                flow, begin,
-                {uint32_t(flow.source->columns.size()), uint32_t(flow.source->columns.size() + 1)});
-        _chains.push_back(build_chain(flow, begin, end, out, &_letters, origin, false));
-        _mergers.emplace_back(k == 1 ? p.partition_count() : p.shard_count());
+        if (src)
+            origin =
+                origin_before(*seg.flow, seg.begin,
+                              {uint32_t(src->columns.size()), uint32_t(src->columns.size() + 1)});
+        _chains[k] = build_chain(*seg.flow, seg.begin, seg.end, output_of(k),
+                                 _letters[seg.letters_leaf].get(), origin, false);
+        for (int port = 0; port < seg.ports(); ++port)
+            _ports[k][size_t(port)].merger.emplace(p.inputs_from(seg.feeder[port]));
     }
 }
 
-void shard_part::receive(size_t stage, uint32_t channel, std::vector<columnar::batch> batches,
-                         std::optional<event_time> wm, bool idle) {
-    if (stage == 0 || stage > _chains.size()) return;
-    exec::output* entry = _chains[stage - 1].entry();
+exec::output* shard_part::output_of(size_t seg) {
+    const auto& s = _p.graph().segments[seg];
+    if (s.target < 0) return final_output();
+    _exchanges[seg] = std::make_unique<exchange_out>(_p, size_t(s.target), s.target_port, _shard,
+                                                     s.exchange_keys);
+    return _exchanges[seg].get();
+}
+
+void shard_part::receive(size_t seg, int port, uint32_t channel,
+                         std::vector<columnar::batch> batches, std::optional<event_time> wm,
+                         bool idle) {
+    if (seg >= _chains.size() || _p.graph().segments[seg].leaf) return;
+    const auto& chain = _chains[seg];
+    exec::output* entry = chain.entry(port);
+    if (!entry) return;
     for (auto& b : batches)
         entry->push(std::move(b));
-    if (auto moved = _mergers[stage - 1].update(channel, wm, idle)) entry->watermark(*moved);
-    if (stage + 1 < _exchanges.size() && _exchanges[stage + 1]) _exchanges[stage + 1]->flush();
-    if (_p.replaying())
-        _letters.records().clear(); // written before the restart
-    else
-        flush_letters(_p.broker(), _letters, _p.output().letter_topics);
+    auto& ports = _ports[seg];
+    ports[size_t(port)].merger->update(channel, wm, idle);
+    // Each input moves on with the minimum over its own inputs; a join input whose inputs are
+    // all idle follows the other input.
+    int n = _p.graph().segments[seg].ports();
+    for (int q = 0; q < n; ++q) {
+        auto& ps = ports[size_t(q)];
+        event_time mark = ps.merger->combined();
+        if (ps.merger->all_idle() && n == 2) mark = ports[size_t(1 - q)].merger->combined();
+        if (mark > ps.sent) {
+            ps.sent = mark;
+            chain.entry(q)->watermark(mark);
+        }
+    }
+    if (_exchanges[seg]) _exchanges[seg]->flush();
+    flush_all_letters();
 }
 
 pipeline::pipeline(broker::kafka_broker& broker, std::string name, plan::dataflow flow,
                    pipeline_output output)
-    : _broker(broker), _name(std::move(name)), _flow(std::move(flow)), _output(std::move(output)) {
-    _stages = stage_starts(_flow);
+    : _broker(broker), _name(std::move(name)), _flow(std::move(flow)), _output(std::move(output)),
+      _graph(std::make_unique<flow_graph>(_flow)) {}
+
+size_t pipeline::inputs_from(int feeder) const {
+    if (feeder < 0) return 0;
+    const auto& seg = _graph->segments[size_t(feeder)];
+    if (seg.leaf)
+        return seg.leaf_index < _leaf_partitions.size() ? _leaf_partitions[seg.leaf_index] : 0;
+    return shard_count();
 }
 
 pipeline::~pipeline() = default;
@@ -374,20 +435,24 @@ std::vector<int64_t> pipeline::positions() const {
     std::vector<int64_t> out;
     if (!_positions) return out;
     // A sink still re-reading has written everything up to where it read before.
-    for (size_t i = 0; i < _partitions.size(); ++i)
+    for (size_t i = 0; i < _readers.size(); ++i)
         out.push_back(std::max(_positions[i].load(), _replay_until[i]));
     return out;
 }
 
 asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
-    // The source's partitions, from the controller's table (this runs on its shard).
-    if (_flow.source) {
-        const auto* t = _broker.ctl().topics()->find(_flow.source->topic);
-        if (t) _partitions = t->partitions;
+    // Each source's partitions, from the controller's table (this runs on its shard).
+    for (size_t leaf : _graph->leaves) {
+        const auto& src = _graph->segments[leaf].flow->source;
+        const auto* t = src ? _broker.ctl().topics()->find(src->topic) : nullptr;
+        _leaf_partitions.push_back(t ? t->partitions.size() : 0);
+        if (!t) continue;
+        for (size_t i = 0; i < t->partitions.size(); ++i)
+            _readers.push_back({leaf, int32_t(i), t->partitions[i]});
     }
-    _positions = std::make_unique<std::atomic<int64_t>[]>(_partitions.size());
-    _replay_until.assign(_partitions.size(), -1);
-    for (size_t i = 0; i < _partitions.size(); ++i) {
+    _positions = std::make_unique<std::atomic<int64_t>[]>(_readers.size());
+    _replay_until.assign(_readers.size(), -1);
+    for (size_t i = 0; i < _readers.size(); ++i) {
         int64_t f = i < from.size() ? from[i] : -1;
         if (_output.what != pipeline_output::kind::validate) {
             // A view or sink rebuilds its state from the start; a sink writes only what comes
@@ -406,10 +471,10 @@ asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
                                      [self, s] { return std::make_shared<shard_part>(*self, s); });
         _parts[s] = co_await std::move(op);
     }
-    for (int32_t i = 0; i < int32_t(_partitions.size()); ++i) {
+    for (size_t i = 0; i < _readers.size(); ++i) {
         _running_readers.fetch_add(1);
-        asio::co_spawn(_broker.executor(_partitions[size_t(i)].shard),
-                       read_partition(i, _partitions[size_t(i)]), [self](std::exception_ptr e) {
+        asio::co_spawn(_broker.executor(_readers[i].ref.shard), read_partition(i),
+                       [self](std::exception_ptr e) {
                            self->_running_readers.fetch_sub(1);
                            if (e) {
                                try {
@@ -422,30 +487,32 @@ asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
                        });
     }
     spdlog::info("pipeline {}: started over {} partition(s) on {} shard(s), {} stage(s)", _name,
-                 _partitions.size(), n, _stages.size() + 1);
+                 _readers.size(), n, _graph->segments.size());
 }
 
-asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_ref ref) {
+asio::awaitable<void> pipeline::read_partition(size_t reader) {
     auto self = shared_from_this();
     auto ex = co_await asio::this_coro::executor;
+    const auto ref = _readers[reader].ref;
+    const size_t index = reader; // position in _positions and _replay_until
     unsigned shard = ref.shard;
-    source_stage stage(_flow.source, index);
+    const segment& seg = _graph->segments[_readers[reader].segment];
+    const auto& source = seg.flow->source;
+    source_stage stage(source, _readers[reader].partition);
     // Rejected records are this shard's part's to count and write.
-    dead_letters& letters = _parts[shard]->letters();
-    // Stage 0 ends in the exchange to stage 1, or in this shard's part of the result.
+    dead_letters& letters = _parts[shard]->letters(seg.leaf_index);
+    // The leaf segment ends in the exchange to the next, or in this shard's part of the result.
     std::unique_ptr<exchange_out> exchange;
     exec::output* out = _parts[shard]->final_output();
-    size_t end = _flow.steps.size();
-    if (!_stages.empty()) {
-        const auto& agg = std::get<plan::aggregate_step>(_flow.steps[_stages[0]]);
+    if (seg.target >= 0) {
+        // Channels of the target are numbered by partition of this source.
         exchange =
-            std::make_unique<exchange_out>(*this, 1, uint32_t(index), plan::exchange_keys(agg));
+            std::make_unique<exchange_out>(*this, size_t(seg.target), seg.target_port,
+                                           uint32_t(_readers[reader].partition), seg.exchange_keys);
         out = exchange.get();
-        end = _stages[0];
     }
-    origin_columns origin{uint32_t(_flow.source->columns.size()),
-                          uint32_t(_flow.source->columns.size() + 1)};
-    op_chain chain = build_chain(_flow, 0, end, out, &letters, origin, false);
+    origin_columns origin{uint32_t(source->columns.size()), uint32_t(source->columns.size() + 1)};
+    op_chain chain = build_chain(*seg.flow, 0, seg.end, out, &letters, origin, false);
     auto wake = std::make_shared<runtime::event>(ex);
     auto in_flight = std::make_shared<int>(0);
     constexpr int max_chunks_in_flight = 4;
@@ -471,8 +538,8 @@ asio::awaitable<void> pipeline::read_partition(int32_t index, broker::partition_
                 wake->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
             co_await std::move(waited);
             auto idle_for = std::chrono::steady_clock::now() - last_data;
-            if (!idle && _flow.source->idle_timeout_ms > 0 &&
-                idle_for > std::chrono::milliseconds(_flow.source->idle_timeout_ms)) {
+            if (!idle && source->idle_timeout_ms > 0 &&
+                idle_for > std::chrono::milliseconds(source->idle_timeout_ms)) {
                 idle = true;
                 if (exchange) {
                     exchange->set_idle(true);
@@ -545,7 +612,7 @@ asio::awaitable<void> pipeline::stop() {
     }
     // Messages between shards still in flight are processed before the parts go: one round
     // per stage through every shard.
-    for (size_t round = 0; round <= _stages.size(); ++round)
+    for (size_t round = 0; round <= _graph->segments.size(); ++round)
         for (unsigned s = 0; s < _parts.size(); ++s) {
             auto op = runtime::invoke_on(_broker.executor(s), [] { return true; });
             co_await std::move(op);
@@ -570,6 +637,20 @@ asio::awaitable<std::vector<columnar::batch>> pipeline::snapshot() {
         out.push_back(co_await std::move(op));
     }
     co_return out;
+}
+
+asio::awaitable<std::vector<operator_stats>> pipeline::operators() {
+    std::vector<operator_stats> all;
+    auto self = shared_from_this();
+    for (unsigned s = 0; s < _parts.size(); ++s) {
+        auto op = runtime::invoke_on(_broker.executor(s), [self, s, all] {
+            auto mine = all;
+            self->_parts[s]->add_operator_stats(mine);
+            return mine;
+        });
+        all = co_await std::move(op);
+    }
+    co_return all;
 }
 
 asio::awaitable<pipeline_stats> pipeline::stats() {

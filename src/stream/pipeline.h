@@ -5,6 +5,7 @@
 #include "plan/dataflow.h"
 #include "stream/chain.h"
 #include "stream/dead_letters.h"
+#include "stream/flow_graph.h"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -46,15 +47,27 @@ struct pipeline_stats {
     size_t result_rows = 0;
 };
 
-/// A query kept running: a materialized view or a sink over a source.
+/// One operator of a running pipeline: where it sits, what it is, and the memory it keeps,
+/// summed over shards.
+struct operator_stats {
+    size_t segment = 0;  ///< the flow graph's segment (0: the first after the readers' steps)
+    size_t position = 0; ///< in its segment's chain
+    std::string description;
+    size_t state_bytes = 0;
+};
+
+/// A query kept running: a materialized view or a sink over one or more sources.
 ///
-/// Its work is spread over the shards. A reader per source partition runs on the partition's
-/// shard: it reads new records, decodes them and runs the steps before the first aggregate;
-/// then an exchange sends each row to the shard that owns its group key (hash of the key), where
-/// the aggregate and the steps after it run. Watermarks travel with the rows: each shard keeps
-/// the latest watermark of every input (partition, or upstream shard) and moves on with their
-/// minimum; an input idle for the source's idle timeout stops holding it back. Each shard keeps
-/// its part of a view's rows (row_table); a pull query gathers them.
+/// Its work is spread over the shards. The query's dataflow tree is cut into segments at its
+/// exchanges (flow_graph). A reader per partition of each source runs on the partition's shard:
+/// it reads new records, decodes them and runs the steps before the first exchange; then the
+/// exchange sends each row to the shard that owns its key (hash of the GROUP BY, join or
+/// PARTITION BY key), where the next segment runs, and so on. A join's segment has two inputs.
+/// Watermarks travel with the rows: each shard keeps the latest watermark of every input
+/// (partition, or upstream shard) and moves on with their minimum; an input idle for the
+/// source's idle timeout stops holding it back (a join input whose every partition is idle
+/// follows the other input). Each shard keeps its part of a view's rows (row_table); a pull
+/// query gathers them.
 ///
 /// Created and stopped on the engine's home shard; each shard_part lives on its own shard.
 class pipeline : public std::enable_shared_from_this<pipeline> {
@@ -63,8 +76,9 @@ public:
              pipeline_output output);
     ~pipeline();
 
-    /// Builds every shard's part and starts the readers: from `from[i]` in partition i when
-    /// given, else from the start of each partition.
+    /// Builds every shard's part and starts the readers: from `from[i]` in reader i when given,
+    /// else from the start of each partition. Readers are numbered by source (in the order of
+    /// plan::sources_of), then partition.
     boost::asio::awaitable<void> start(std::vector<int64_t> from = {});
     /// The next offset each reader will read (for the validation's saved progress).
     std::vector<int64_t> positions() const;
@@ -76,6 +90,8 @@ public:
     /// The rows of a view now, gathered from every shard.
     boost::asio::awaitable<std::vector<columnar::batch>> snapshot();
     boost::asio::awaitable<pipeline_stats> stats();
+    /// Every stateful operator that runs after an exchange (on every shard), with its state.
+    boost::asio::awaitable<std::vector<operator_stats>> operators();
 
     const std::string& name() const { return _name; }
     const plan::dataflow& flow() const { return _flow; }
@@ -88,19 +104,28 @@ public:
     bool stopping() const { return _stopping.load(std::memory_order_relaxed); }
     /// A restarted sink re-reading records it had read before: its output is not written.
     bool replaying() const { return _replaying.load(std::memory_order_relaxed) > 0; }
-    const std::vector<size_t>& stages() const { return _stages; }
-    size_t partition_count() const { return _partitions.size(); }
+    const flow_graph& graph() const { return *_graph; }
+    /// How many inputs feed a segment's port from segment `feeder`: the partitions of a leaf's
+    /// source, or the shards.
+    size_t inputs_from(int feeder) const;
 
 private:
-    boost::asio::awaitable<void> read_partition(int32_t index, broker::partition_ref ref);
+    /// One reader: a partition of a leaf segment's source.
+    struct reader_input {
+        size_t segment = 0;
+        int32_t partition = 0;
+        broker::partition_ref ref;
+    };
+    boost::asio::awaitable<void> read_partition(size_t index);
 
     broker::kafka_broker& _broker;
     std::string _name;
     plan::dataflow _flow;
     pipeline_output _output;
-    std::vector<size_t> _stages;
+    std::unique_ptr<flow_graph> _graph;
     std::vector<std::shared_ptr<shard_part>> _parts;
-    std::vector<broker::partition_ref> _partitions;
+    std::vector<reader_input> _readers;
+    std::vector<size_t> _leaf_partitions; ///< per leaf
     std::atomic<bool> _stopping{false};
     std::atomic<int> _running_readers{0};
     /// Per partition, the next offset to read; written by its reader, read on stop.

@@ -140,7 +140,7 @@ TEST(binder, errors_name_what_is_wrong_and_where) {
     e = error_of("SELECT * FROM TUMBLE(TABLE bids, DESCRIPTOR(channel), INTERVAL '1' SECOND)");
     EXPECT_EQ(e.sqlstate, "42804") << e.message;
 
-    e = error_of("SELECT * FROM bids a JOIN totals b ON a.channel = b.channel");
+    e = error_of("SELECT rank() OVER (ORDER BY price) FROM bids");
     EXPECT_EQ(e.sqlstate, "0A000");
 
     e = error_of("SELECT lower(price) FROM bids");
@@ -177,4 +177,131 @@ TEST(binder, create_source_checks_columns_constraints_and_options) {
     } catch (const sql::sql_error& e) {
         EXPECT_EQ(e.sqlstate, "42804");
     }
+}
+
+namespace {
+
+const plan::join_step& only_join(const plan::dataflow& d) {
+    const plan::join_step* j = nullptr;
+    for (const auto& st : d.steps)
+        if (const auto* x = std::get_if<plan::join_step>(&st)) {
+            EXPECT_EQ(j, nullptr) << "one join expected";
+            j = x;
+        }
+    if (!j) throw std::runtime_error("no join step");
+    return *j;
+}
+
+} // namespace
+
+TEST(binder, a_join_takes_equality_keys_and_pushes_one_sided_conditions_into_its_inputs) {
+    auto d = plan_of("SELECT a.auction, b.price FROM bids a JOIN bids b ON a.auction = b.auction "
+                     "AND b.price > 10 AND a.price < b.price WHERE a.channel = 'web'");
+    const auto& j = only_join(d);
+    EXPECT_EQ(j.config.kind, exec::join_kind::inner);
+    EXPECT_EQ(j.config.left.keys, (std::vector<uint32_t>{0}));
+    EXPECT_EQ(j.config.right.keys, (std::vector<uint32_t>{0}));
+    ASSERT_TRUE(j.config.residual);
+    EXPECT_EQ(j.config.residual->to_string(), "(price < price)");
+    EXPECT_FALSE(j.bounded_state);
+    // WHERE a.channel = 'web' filters the left input, b.price > 10 the right one.
+    ASSERT_TRUE(std::holds_alternative<plan::stateless_step>(d.steps[0]));
+    EXPECT_EQ(std::get<plan::stateless_step>(d.steps[0]).predicate->to_string(),
+              "(channel = 'web')");
+    ASSERT_EQ(j.right->steps.size(), 1u);
+    EXPECT_EQ(std::get<plan::stateless_step>(j.right->steps[0]).predicate->to_string(),
+              "(price > 10)");
+    EXPECT_EQ(visible_names(d), (std::vector<std::string>{"auction", "price"}));
+    EXPECT_FALSE(d.changelog);
+    EXPECT_EQ(plan::sources_of(d).size(), 2u);
+}
+
+TEST(binder, comma_joins_take_their_keys_from_where_and_outer_joins_keep_where_after) {
+    auto d = plan_of("SELECT * FROM bids a, bids b WHERE a.auction = b.auction");
+    EXPECT_EQ(only_join(d).config.left.keys.size(), 1u);
+    EXPECT_FALSE(only_join(d).config.residual);
+
+    // WHERE after a LEFT JOIN filters the padded rows too: it is not part of the join.
+    d = plan_of("SELECT a.auction FROM bids a LEFT JOIN bids b ON a.auction = b.auction "
+                "WHERE b.price IS NULL");
+    const auto& j = only_join(d);
+    EXPECT_EQ(j.config.kind, exec::join_kind::left);
+    EXPECT_TRUE(j.right->steps.empty());
+    EXPECT_TRUE(d.changelog) << "padded rows are retracted when a partner arrives";
+    ASSERT_TRUE(std::holds_alternative<plan::stateless_step>(d.steps.back()));
+    EXPECT_TRUE(std::get<plan::stateless_step>(d.steps.back()).predicate);
+
+    // A condition on the preserved side of an outer join stays in the join.
+    d = plan_of("SELECT a.auction FROM bids a LEFT JOIN bids b ON a.auction = b.auction AND "
+                "a.price > 5");
+    ASSERT_TRUE(only_join(d).config.residual);
+    EXPECT_EQ(only_join(d).config.residual->to_string(), "(price > 5)");
+}
+
+TEST(binder, an_interval_on_both_watermark_columns_bounds_the_join_state) {
+    auto d = plan_of("SELECT a.auction FROM bids a JOIN bids b ON a.auction = b.auction AND "
+                     "a.ts BETWEEN b.ts - INTERVAL '10' SECOND AND b.ts + INTERVAL '2' SECOND");
+    // No WATERMARK on the test source: nothing bounds it.
+    EXPECT_FALSE(only_join(d).bounded_state);
+
+    d = plan_of("SELECT * FROM (SELECT auction, count(*) AS n, window_end FROM "
+                "TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND) GROUP BY auction, "
+                "window_start, window_end) a JOIN (SELECT max(price) AS top, window_end FROM "
+                "TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND) GROUP BY window_start, "
+                "window_end) b ON a.window_end = b.window_end");
+    const auto& j = only_join(d);
+    EXPECT_TRUE(j.bounded_state) << j.state_note;
+    ASSERT_TRUE(j.config.left.time && j.config.right.time);
+    EXPECT_EQ(*j.config.left.time, 2u);
+    EXPECT_EQ(*j.config.right.time, 1u);
+    EXPECT_EQ(j.config.left.expire_after_ms, 0);
+    EXPECT_FALSE(d.changelog);
+    EXPECT_TRUE(plan::unbounded_state(d).empty());
+}
+
+TEST(binder, using_merges_the_named_columns) {
+    auto d = plan_of("SELECT * FROM bids a FULL JOIN bids b USING (auction)");
+    auto names = visible_names(d);
+    ASSERT_EQ(names.size(), 7u);
+    EXPECT_EQ(names[0], "auction");
+    EXPECT_EQ(names[1], "price");
+    EXPECT_EQ(error_of("SELECT * FROM bids a JOIN bids b USING (nope)").sqlstate, "42703");
+}
+
+TEST(binder, with_queries_are_planned_where_they_are_used) {
+    auto d = plan_of("WITH cheap AS (SELECT auction, price FROM bids WHERE price < 5), "
+                     "n AS (SELECT auction, count(*) AS c FROM cheap GROUP BY auction) "
+                     "SELECT * FROM n WHERE c > 1");
+    EXPECT_EQ(visible_names(d), (std::vector<std::string>{"auction", "c"}));
+    EXPECT_TRUE(d.changelog);
+    auto e = error_of("WITH x AS (SELECT * FROM x) SELECT * FROM x");
+    EXPECT_EQ(e.sqlstate, "0A000") << e.message;
+}
+
+TEST(binder, row_number_takes_its_limit_from_the_enclosing_filter) {
+    const std::string inner = "SELECT auction, price, ROW_NUMBER() OVER (PARTITION BY auction "
+                              "ORDER BY price DESC) AS rn FROM bids";
+    auto d = plan_of("SELECT * FROM (" + inner + ") WHERE rn <= 3", true);
+    const plan::rank_step* r = nullptr;
+    for (const auto& st : d.steps)
+        if (const auto* x = std::get_if<plan::rank_step>(&st)) r = x;
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->config.limit, 3);
+    EXPECT_EQ(r->config.partition_keys, (std::vector<uint32_t>{0}));
+    ASSERT_EQ(r->config.order.size(), 1u);
+    EXPECT_TRUE(r->config.order[0].descending);
+    EXPECT_TRUE(d.changelog);
+    EXPECT_EQ(visible_names(d), (std::vector<std::string>{"auction", "price", "rn"}));
+
+    d = plan_of("SELECT * FROM (" + inner + ") WHERE 1 = rn", true);
+    for (const auto& st : d.steps)
+        if (const auto* x = std::get_if<plan::rank_step>(&st)) EXPECT_EQ(x->config.limit, 1);
+
+    auto e = error_of("SELECT * FROM (" + inner + ") WHERE price > 1", true);
+    EXPECT_EQ(e.sqlstate, "0A000");
+    EXPECT_NE(e.message.find("rank filter"), std::string::npos) << e.message;
+    // A bounded query numbers every row.
+    EXPECT_NO_THROW(plan_of(inner));
+    e = error_of("SELECT auction, count(*), ROW_NUMBER() OVER () FROM bids GROUP BY auction");
+    EXPECT_EQ(e.sqlstate, "0A000");
 }
