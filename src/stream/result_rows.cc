@@ -29,16 +29,8 @@ columnar::batch finish_rows(const plan::dataflow& d, std::vector<columnar::batch
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
             for (const auto& k : d.order_by) {
                 const auto& c = *all.columns[k.column];
-                bool na = c.is_null(a), nb = c.is_null(b);
-                int r;
-                if (na || nb) {
-                    if (na == nb) continue;
-                    r = na ? (k.nulls_first ? -1 : 1) : (k.nulls_first ? 1 : -1);
-                    return r < 0;
-                }
-                r = compare_values(c, a, c, b);
-                if (r == 0) continue;
-                return k.descending ? r > 0 : r < 0;
+                int r = exec::compare_sort_key(c, a, c, b, k.descending, k.nulls_first);
+                if (r != 0) return r < 0;
             }
             return false;
         });
