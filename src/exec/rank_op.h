@@ -55,6 +55,9 @@ public:
     std::string describe() const override;
     /// Partitions (or windows' partitions) held now.
     size_t partitions() const;
+    /// Retractions of rows the operator did not hold (ignored; a bug upstream, or rows an
+    /// append-only top-N had already pushed out).
+    uint64_t unmatched_retractions() const;
 
 private:
     class impl;

@@ -5,30 +5,6 @@
 
 namespace spate::stream {
 
-int compare_values(const columnar::column& x, size_t a, const columnar::column& y, size_t b) {
-    bool na = x.is_null(a), nb = y.is_null(b);
-    if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
-    switch (x.physical()) {
-    case columnar::physical_type::boolean: return int(x.bools()[a]) - int(y.bools()[b]);
-    case columnar::physical_type::i64: {
-        int64_t p = x.i64()[a], q = y.i64()[b];
-        return p < q ? -1 : p > q ? 1 : 0;
-    }
-    case columnar::physical_type::f64: {
-        // Postgres sorts NaN above every other number.
-        double p = x.f64()[a], q = y.f64()[b];
-        bool pn = p != p, qn = q != q;
-        if (pn || qn) return pn == qn ? 0 : (pn ? 1 : -1);
-        return p < q ? -1 : p > q ? 1 : 0;
-    }
-    case columnar::physical_type::str: {
-        int c = x.strs()[a].view().compare(y.strs()[b].view());
-        return c < 0 ? -1 : c > 0 ? 1 : 0;
-    }
-    }
-    return 0;
-}
-
 columnar::batch finish_rows(const plan::dataflow& d, std::vector<columnar::batch> parts) {
     columnar::batch all;
     for (auto& p : parts) {
@@ -53,16 +29,8 @@ columnar::batch finish_rows(const plan::dataflow& d, std::vector<columnar::batch
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
             for (const auto& k : d.order_by) {
                 const auto& c = *all.columns[k.column];
-                bool na = c.is_null(a), nb = c.is_null(b);
-                int r;
-                if (na || nb) {
-                    if (na == nb) continue;
-                    r = na ? (k.nulls_first ? -1 : 1) : (k.nulls_first ? 1 : -1);
-                    return r < 0;
-                }
-                r = compare_values(c, a, c, b);
-                if (r == 0) continue;
-                return k.descending ? r > 0 : r < 0;
+                int r = exec::compare_sort_key(c, a, c, b, k.descending, k.nulls_first);
+                if (r != 0) return r < 0;
             }
             return false;
         });

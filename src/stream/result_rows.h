@@ -1,6 +1,7 @@
 #pragma once
 
 #include "columnar/batch.h"
+#include "exec/row_compare.h"
 #include "plan/dataflow.h"
 
 #include <vector>
@@ -11,8 +12,7 @@ namespace spate::stream {
 /// (NULLs as Postgres orders them), OFFSET and LIMIT applied, hidden columns dropped.
 columnar::batch finish_rows(const plan::dataflow& d, std::vector<columnar::batch> parts);
 
-/// -1, 0 or 1 comparing row `a` of `x` with row `b` of `y` (same type) in SQL order, NULLs
-/// last.
-int compare_values(const columnar::column& x, size_t a, const columnar::column& y, size_t b);
+/// Value comparison in SQL order (moved to exec, where top-N also needs it).
+using exec::compare_values;
 
 } // namespace spate::stream
