@@ -61,7 +61,12 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
     std::vector<exec::op_ptr> reversed;
     for (size_t i = end; i-- > begin;) {
         const auto& oi = origins[i - begin];
-        auto sink = std::make_unique<origin_row_sink>(letters, oi.partition, oi.offset);
+        // A join reports rows of either input and pairs, each laid out differently: without
+        // their origin.
+        bool join = std::holds_alternative<plan::join_step>(d.steps[i]);
+        auto sink = join ? std::make_unique<origin_row_sink>(letters, std::nullopt, std::nullopt,
+                                                             /*join=*/true)
+                         : std::make_unique<origin_row_sink>(letters, oi.partition, oi.offset);
         exec::op_ptr op;
         if (const auto* s = std::get_if<plan::stateless_step>(&d.steps[i])) {
             op = std::make_unique<exec::stateless_op>(next, sink.get(), s->predicate,

@@ -61,10 +61,11 @@ void dead_letters::invalid(std::string_view reason, std::optional<int32_t> parti
 }
 
 void dead_letters::late(std::optional<int32_t> partition, std::optional<int64_t> offset,
-                        int64_t window_end, int64_t watermark) {
+                        int64_t window_end, int64_t watermark, bool join) {
     ++_late;
     nlohmann::json j;
-    j["reason"] = "behind the watermark: its window was already emitted";
+    j["reason"] = join ? "behind the watermark: the join already dropped the rows it could match"
+                       : "behind the watermark: its window was already emitted";
     j["source"] = _source;
     if (!_pipeline.empty()) j["pipeline"] = _pipeline;
     j["topic"] = _source_topic;
@@ -73,7 +74,7 @@ void dead_letters::late(std::optional<int32_t> partition, std::optional<int64_t>
     std::string t, w;
     columnar::append_timestamp_text(window_end, t);
     columnar::append_timestamp_text(watermark, w);
-    j["window_end"] = t;
+    j[join ? "event_time" : "window_end"] = t;
     j["watermark"] = w;
     std::string key = partition && offset
                           ? std::to_string(*partition) + ":" + std::to_string(*offset)
@@ -84,14 +85,14 @@ void dead_letters::late(std::optional<int32_t> partition, std::optional<int64_t>
 std::optional<int32_t> origin_row_sink::partition_of(const columnar::batch& b, uint32_t row) const {
     if (!_partition || *_partition >= b.columns.size()) return std::nullopt;
     const auto& c = *b.columns[*_partition];
-    if (c.is_null(row)) return std::nullopt;
+    if (c.physical() != columnar::physical_type::i64 || c.is_null(row)) return std::nullopt;
     return static_cast<int32_t>(c.i64()[row]);
 }
 
 std::optional<int64_t> origin_row_sink::offset_of(const columnar::batch& b, uint32_t row) const {
     if (!_offset || *_offset >= b.columns.size()) return std::nullopt;
     const auto& c = *b.columns[*_offset];
-    if (c.is_null(row)) return std::nullopt;
+    if (c.physical() != columnar::physical_type::i64 || c.is_null(row)) return std::nullopt;
     return c.i64()[row];
 }
 
@@ -104,7 +105,7 @@ void origin_row_sink::invalid(const columnar::batch& b, uint32_t row, std::strin
 
 void origin_row_sink::late(const columnar::batch& b, uint32_t row, exec::event_time time,
                            exec::event_time wm) {
-    _letters->late(partition_of(b, row), offset_of(b, row), time, wm);
+    _letters->late(partition_of(b, row), offset_of(b, row), time, wm, _join);
 }
 
 } // namespace spate::stream

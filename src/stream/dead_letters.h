@@ -52,9 +52,10 @@ public:
     void invalid(std::string_view reason, std::optional<int32_t> partition,
                  std::optional<int64_t> offset, std::optional<std::string_view> raw);
     /// A row behind the watermark: the window it belongs to (ending at `window_end`) was
-    /// already emitted.
+    /// already emitted, or (`join`) a join already dropped the rows it could match (then
+    /// `window_end` is the row's event time).
     void late(std::optional<int32_t> partition, std::optional<int64_t> offset, int64_t window_end,
-              int64_t watermark);
+              int64_t watermark, bool join = false);
 
     /// An expression failed on a row (a bounded query fails with the first such error).
     void expression_error(std::string_view sqlstate, std::string_view message) {
@@ -89,8 +90,8 @@ private:
 class origin_row_sink final : public exec::row_sink {
 public:
     origin_row_sink(dead_letters* letters, std::optional<uint32_t> partition_column,
-                    std::optional<uint32_t> offset_column)
-        : _letters(letters), _partition(partition_column), _offset(offset_column) {}
+                    std::optional<uint32_t> offset_column, bool join = false)
+        : _letters(letters), _partition(partition_column), _offset(offset_column), _join(join) {}
 
     void invalid(const columnar::batch& b, uint32_t row, std::string_view sqlstate,
                  std::string_view message) override;
@@ -104,6 +105,7 @@ private:
     dead_letters* _letters;
     std::optional<uint32_t> _partition;
     std::optional<uint32_t> _offset;
+    bool _join; ///< the rows are a join's: late rows are behind its input's watermark
 };
 
 } // namespace spate::stream

@@ -213,8 +213,14 @@ public:
         for (size_t seg = 0; seg < _chains.size(); ++seg)
             for (size_t pos = 0; pos < _chains[seg].ops.size(); ++pos) {
                 const auto& op = *_chains[seg].ops[pos];
-                if (i == out.size()) out.push_back({seg, pos, op.describe(), 0});
-                out[i++].state_bytes += op.state_bytes();
+                if (i == out.size()) out.push_back({seg, pos, op.describe(), 0, 0});
+                auto& o = out[i++];
+                size_t bytes = op.state_bytes();
+                o.state_bytes += bytes;
+                if (bytes > o.largest_share) {
+                    o.largest_share = bytes;
+                    o.description = op.describe();
+                }
             }
     }
 

@@ -52,8 +52,10 @@ struct pipeline_stats {
 struct operator_stats {
     size_t segment = 0;  ///< the flow graph's segment (0: the first after the readers' steps)
     size_t position = 0; ///< in its segment's chain
+    /// As the shard with the largest share of the state describes it.
     std::string description;
     size_t state_bytes = 0;
+    size_t largest_share = 0;
 };
 
 /// A query kept running: a materialized view or a sink over one or more sources.
