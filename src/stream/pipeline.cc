@@ -18,6 +18,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 
@@ -447,14 +448,27 @@ std::vector<int64_t> pipeline::positions() const {
 }
 
 asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
-    // Each source's partitions, from the controller's table (this runs on its shard).
+    // Each source's partitions, from the controller's table (this runs on its shard). A
+    // source read by several leaves (a self-join) has one reader per partition for all.
+    std::vector<std::pair<std::string, std::vector<size_t>>> by_source;
     for (size_t leaf : _graph->leaves) {
         const auto& src = _graph->segments[leaf].flow->source;
         const auto* t = src ? _broker.ctl().topics()->find(src->topic) : nullptr;
         _leaf_partitions.push_back(t ? t->partitions.size() : 0);
         if (!t) continue;
+        auto it = std::find_if(by_source.begin(), by_source.end(),
+                               [&](const auto& g) { return g.first == src->name; });
+        if (it == by_source.end()) {
+            by_source.push_back({src->name, {}});
+            it = by_source.end() - 1;
+        }
+        it->second.push_back(leaf);
+    }
+    for (const auto& [name, leaves] : by_source) {
+        const auto& src = _graph->segments[leaves[0]].flow->source;
+        const auto* t = _broker.ctl().topics()->find(src->topic);
         for (size_t i = 0; i < t->partitions.size(); ++i)
-            _readers.push_back({leaf, int32_t(i), t->partitions[i]});
+            _readers.push_back({leaves, int32_t(i), t->partitions[i]});
     }
     _positions = std::make_unique<std::atomic<int64_t>[]>(_readers.size());
     _replay_until.assign(_readers.size(), -1);
@@ -496,32 +510,56 @@ asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
                  _readers.size(), n, _graph->segments.size());
 }
 
+/// What one reader runs for one leaf segment: its steps, ending in the exchange to the next
+/// segment or in the reader's shard's part of the result.
+struct reader_branch {
+    std::unique_ptr<exchange_out> exchange;
+    op_chain chain;
+};
+
+std::vector<reader_branch> pipeline::make_branches(size_t reader) {
+    const auto& r = _readers[reader];
+    std::vector<reader_branch> branches;
+    for (size_t seg_index : r.segments) {
+        const segment& seg = _graph->segments[seg_index];
+        const auto& source = *seg.flow->source;
+        reader_branch b;
+        exec::output* out = _parts[r.ref.shard]->final_output();
+        if (seg.target >= 0) {
+            // Channels of the target are numbered by partition of this source.
+            b.exchange = std::make_unique<exchange_out>(*this, size_t(seg.target), seg.target_port,
+                                                        uint32_t(r.partition), seg.exchange_keys);
+            out = b.exchange.get();
+        }
+        origin_columns origin{uint32_t(source.columns.size()),
+                              uint32_t(source.columns.size() + 1)};
+        b.chain = build_chain(*seg.flow, 0, seg.end, out,
+                              &_parts[r.ref.shard]->letters(seg.leaf_index), origin, false);
+        branches.push_back(std::move(b));
+    }
+    return branches;
+}
+
 asio::awaitable<void> pipeline::read_partition(size_t reader) {
     auto self = shared_from_this();
     auto ex = co_await asio::this_coro::executor;
     const auto ref = _readers[reader].ref;
     const size_t index = reader; // position in _positions and _replay_until
     unsigned shard = ref.shard;
-    const segment& seg = _graph->segments[_readers[reader].segment];
-    const auto& source = seg.flow->source;
+    const segment& first = _graph->segments[_readers[reader].segments[0]];
+    const auto& source = first.flow->source;
     source_stage stage(source, _readers[reader].partition);
-    // Rejected records are this shard's part's to count and write.
-    dead_letters& letters = _parts[shard]->letters(seg.leaf_index);
-    // The leaf segment ends in the exchange to the next, or in this shard's part of the result.
-    std::unique_ptr<exchange_out> exchange;
-    exec::output* out = _parts[shard]->final_output();
-    if (seg.target >= 0) {
-        // Channels of the target are numbered by partition of this source.
-        exchange =
-            std::make_unique<exchange_out>(*this, size_t(seg.target), seg.target_port,
-                                           uint32_t(_readers[reader].partition), seg.exchange_keys);
-        out = exchange.get();
-    }
-    origin_columns origin{uint32_t(source->columns.size()), uint32_t(source->columns.size() + 1)};
-    op_chain chain = build_chain(*seg.flow, 0, seg.end, out, &letters, origin, false);
+    // Records that do not decode are this shard's part's to count and write, once.
+    dead_letters& letters = _parts[shard]->letters(first.leaf_index);
+    std::vector<reader_branch> branches = make_branches(reader);
+    int exchanges = 0;
+    for (const auto& b : branches)
+        if (b.exchange) ++exchanges;
     auto wake = std::make_shared<runtime::event>(ex);
     auto in_flight = std::make_shared<int>(0);
-    constexpr int max_chunks_in_flight = 4;
+    // Up to a few chunks travel to the next shards while this reader reads on: reading and
+    // the work after the exchange overlap, and memory stays bounded.
+    const int max_sends_in_flight = 4 * std::max(exchanges, 1);
     int64_t from = std::max(ref.log->log_start_offset().value(), _positions[size_t(index)].load());
     auto last_data = std::chrono::steady_clock::now();
     bool replaying = _replay_until[size_t(index)] > 0;
@@ -547,9 +585,10 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
             if (!idle && source->idle_timeout_ms > 0 &&
                 idle_for > std::chrono::milliseconds(source->idle_timeout_ms)) {
                 idle = true;
-                if (exchange) {
-                    exchange->set_idle(true);
-                    auto f = exchange->flush_and_wait();
+                for (auto& b : branches) {
+                    if (!b.exchange) continue;
+                    b.exchange->set_idle(true);
+                    auto f = b.exchange->flush_and_wait();
                     co_await std::move(f);
                 }
             }
@@ -568,28 +607,25 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
         last_data = std::chrono::steady_clock::now();
         if (records.empty()) continue;
         _parts[shard]->records_in += records.size();
-        columnar::batch b = stage.process(records, letters);
-        if (b.rows) chain.entry()->push(std::move(b));
-        if (idle && exchange) exchange->set_idle(false);
+        columnar::batch decoded = stage.process(records, letters);
+        feed_branches(branches, std::move(decoded), stage.watermark(), sent_wm, idle);
         idle = false;
-        if (stage.watermark() > sent_wm) {
-            sent_wm = stage.watermark();
-            chain.entry()->watermark(sent_wm);
-        }
         // The chunk that reaches where the reading stood before a restart ends the replay once
         // everything it carries has been processed (its output, too, was written before).
         bool ends_replay = replaying && chunk_end >= _replay_until[size_t(index)];
-        if (exchange) {
-            // Up to a few chunks travel to the aggregating shards while this one reads on:
-            // reading and aggregating overlap, and memory stays bounded.
-            ++*in_flight;
-            exchange->send(ex,
-                           [self, ends_replay, in_flight, w = std::weak_ptr<runtime::event>(wake)] {
-                               --*in_flight;
-                               if (ends_replay) self->_replaying.fetch_sub(1);
-                               if (auto e = w.lock()) e->notify();
-                           });
-            while (*in_flight >= max_chunks_in_flight && !stopping()) {
+        if (exchanges > 0) {
+            auto pending = std::make_shared<int>(exchanges);
+            for (auto& b : branches) {
+                if (!b.exchange) continue;
+                ++*in_flight;
+                b.exchange->send(ex, [self, ends_replay, in_flight, pending,
+                                      w = std::weak_ptr<runtime::event>(wake)] {
+                    --*in_flight;
+                    if (--*pending == 0 && ends_replay) self->_replaying.fetch_sub(1);
+                    if (auto e = w.lock()) e->notify();
+                });
+            }
+            while (*in_flight >= max_sends_in_flight && !stopping()) {
                 auto waited = wake->wait_until(std::chrono::steady_clock::now() +
                                                std::chrono::milliseconds(100));
                 co_await std::move(waited);
@@ -598,14 +634,35 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
         if (replaying)
             letters.records().clear(); // written before the restart
         else
-            flush_letters(_broker, letters, _output.letter_topics);
+            _parts[shard]->flush_all_letters();
         _positions[size_t(index)].store(chunk_end);
         if (ends_replay) {
             replaying = false;
-            if (!exchange) _replaying.fetch_sub(1);
+            if (exchanges == 0) _replaying.fetch_sub(1);
         }
     }
     if (replaying) _replaying.fetch_sub(1);
+}
+
+void pipeline::feed_branches(std::vector<reader_branch>& branches, columnar::batch b,
+                             event_time wm, event_time& sent_wm, bool was_idle) {
+    for (size_t i = 0; i < branches.size(); ++i) {
+        auto& br = branches[i];
+        if (b.rows) {
+            // Batches are not changed by the operators that read them: the last branch takes
+            // it, the others share its columns.
+            if (i + 1 == branches.size())
+                br.chain.entry()->push(std::move(b));
+            else
+                br.chain.entry()->push(b);
+        }
+        if (was_idle && br.exchange) br.exchange->set_idle(false);
+    }
+    if (wm > sent_wm) {
+        sent_wm = wm;
+        for (auto& br : branches)
+            br.chain.entry()->watermark(wm);
+    }
 }
 
 asio::awaitable<void> pipeline::stop() {

@@ -23,6 +23,7 @@ class kafka_broker;
 namespace spate::stream {
 
 class shard_part;
+struct reader_branch;
 
 /// Where a continuous query's rows end up.
 struct pipeline_output {
@@ -79,8 +80,8 @@ public:
     ~pipeline();
 
     /// Builds every shard's part and starts the readers: from `from[i]` in reader i when given,
-    /// else from the start of each partition. Readers are numbered by source (in the order of
-    /// plan::sources_of), then partition.
+    /// else from the start of each partition. Readers are numbered by distinct source (in the
+    /// order of plan::sources_of), then partition.
     boost::asio::awaitable<void> start(std::vector<int64_t> from = {});
     /// The next offset each reader will read (for the validation's saved progress).
     std::vector<int64_t> positions() const;
@@ -112,13 +113,17 @@ public:
     size_t inputs_from(int feeder) const;
 
 private:
-    /// One reader: a partition of a leaf segment's source.
+    /// One reader: a partition of a source, decoded once for every leaf segment that reads
+    /// the source (a self-join reads it twice).
     struct reader_input {
-        size_t segment = 0;
+        std::vector<size_t> segments;
         int32_t partition = 0;
         broker::partition_ref ref;
     };
     boost::asio::awaitable<void> read_partition(size_t index);
+    std::vector<reader_branch> make_branches(size_t reader);
+    static void feed_branches(std::vector<reader_branch>& branches, columnar::batch b,
+                              exec::event_time wm, exec::event_time& sent_wm, bool was_idle);
 
     broker::kafka_broker& _broker;
     std::string _name;
