@@ -50,6 +50,8 @@ join_state::join_state(std::span<const columnar::data_type> input_types,
         _stored_index[_needed[i]] = int32_t(i);
         types.push_back(input_types[_needed[i]]);
     }
+    for (uint32_t i = 0; i < types.size(); ++i)
+        if (types[i].physical() == physical_type::str) _string_columns.push_back(i);
     for (uint32_t k : key_columns) {
         assert(_stored_index[k] >= 0);
         _stored_keys.push_back(uint32_t(_stored_index[k]));
@@ -106,6 +108,8 @@ uint32_t join_state::insert(const columnar::batch& b, uint32_t row, std::string_
     }
     _matches[slot] = matches;
     _live[slot] = 1;
+    for (uint32_t c : _string_columns)
+        _live_string_bytes += string_bytes(*_values.columns[c], slot);
     ++_rows;
     auto it = _index.find(key);
     if (it == _index.end()) it = _index.emplace(std::string(key), std::vector<uint32_t>{}).first;
@@ -114,11 +118,34 @@ uint32_t join_state::insert(const columnar::batch& b, uint32_t row, std::string_
         _times.push_back(timed_slot{time, slot, _generation[slot]});
         std::push_heap(_times.begin(), _times.end(), later_first{});
     }
+    if (!_string_columns.empty()) maybe_compact_strings();
     return slot;
+}
+
+size_t join_state::string_bytes(const columnar::column& c, size_t row) {
+    return c.is_null(row) ? 0 : c.strs()[row].size;
+}
+
+void join_state::maybe_compact_strings() {
+    size_t reserved = 0;
+    for (uint32_t c : _string_columns)
+        reserved += _values.columns[c]->heap().bytes_reserved();
+    // Amortized: the heaps are rebuilt only after the dead bytes outgrow the live ones 3:1.
+    if (reserved < (1u << 20) || reserved < 4 * _live_string_bytes) return;
+    for (uint32_t c : _string_columns) {
+        const columnar::column& old = *_values.columns[c];
+        auto fresh = std::make_shared<columnar::column>(old.type(), _values.rows);
+        fresh->resize(_values.rows);
+        for (uint32_t slot = 0; slot < _values.rows; ++slot)
+            if (_live[slot]) fresh->set_from(slot, old, slot);
+        _values.columns[c] = std::move(fresh);
+    }
 }
 
 void join_state::remove(uint32_t slot) {
     assert(slot < _live.size() && _live[slot]);
+    for (uint32_t c : _string_columns)
+        _live_string_bytes -= string_bytes(*_values.columns[c], slot);
     encode_row_key(_values, _stored_keys, slot, _key);
     auto it = _index.find(std::string_view(_key));
     assert(it != _index.end());

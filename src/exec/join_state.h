@@ -75,7 +75,14 @@ private:
     std::vector<uint8_t> _live;
     std::vector<uint32_t> _free;
     std::unordered_map<std::string, std::vector<uint32_t>, key_hash, std::equal_to<>> _index;
-    std::vector<timed_slot> _times; ///< min-heap on time (time-bounded sides only)
+    /// Copies the live rows' strings into fresh heaps once the old ones hold mostly bytes of
+    /// removed rows (slots reuse keeps the heap growing otherwise).
+    void maybe_compact_strings();
+    static size_t string_bytes(const columnar::column& c, size_t row);
+
+    std::vector<timed_slot> _times;        ///< min-heap on time (time-bounded sides only)
+    std::vector<uint32_t> _string_columns; ///< stored columns of string type
+    size_t _live_string_bytes = 0;
     bool _timed = false;
     size_t _rows = 0;
     std::string _key; ///< scratch
