@@ -72,6 +72,9 @@ public:
     /// Rows kept now on each side.
     size_t left_rows() const;
     size_t right_rows() const;
+    /// Retractions of rows the side did not hold, ignored (a bug upstream, or a changelog
+    /// whose start was lost).
+    uint64_t ignored_retractions() const;
 
 private:
     class impl;
