@@ -384,6 +384,15 @@ void join_op::impl::watermark(int s, event_time wm) {
     begin_output();
     expire(1 - s);
     flush_output();
+    // A lookup join's output follows its left input: the right one is a table to look rows up
+    // in, whose time does not hold results back.
+    if (_config.lookup) {
+        if (_watermark[0] > _forwarded) {
+            _forwarded = _watermark[0];
+            _owner._next->watermark(_forwarded);
+        }
+        return;
+    }
     if (_watermark[0] == no_watermark || _watermark[1] == no_watermark) return;
     event_time low = std::min(_watermark[0], _watermark[1]);
     if (low > _forwarded) {

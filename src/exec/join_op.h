@@ -54,7 +54,7 @@ bool join_emits_changelog(const join_config& c);
 /// rows of the same key (and the residual condition); the pairs are emitted. Outer joins emit a
 /// padded row for a row without partner and retract it when a partner arrives (or, with time
 /// bounds, emit it when the row expires unmatched). The output watermark is the minimum of the
-/// two inputs'.
+/// two inputs' (a lookup join's is its left input's).
 ///
 /// push()/watermark() are the left input; right() is the right input. Owned by one shard's part
 /// of a pipeline: exchanges before it send each key to one shard.
