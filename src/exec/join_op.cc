@@ -59,6 +59,10 @@ bool join_emits_changelog(const join_config& c) {
 class join_op::impl {
 public:
     impl(join_op& owner, row_sink* rejects, join_config config);
+    void set_input_rejects(row_sink* left, row_sink* right) {
+        _input_rejects[0] = left;
+        _input_rejects[1] = right;
+    }
 
     void push(int side, columnar::batch b);
     void watermark(int side, event_time wm);
@@ -114,9 +118,14 @@ private:
     /// Drops side `s`'s rows that the other side's watermark has passed; a preserved
     /// time-bounded row leaving without partner sends its padded row.
     void expire(int s);
+    /// Where input `s`'s late rows and rows without event time go.
+    row_sink* input_rejects(int s) const {
+        return _input_rejects[s] ? _input_rejects[s] : _rejects;
+    }
 
     join_op& _owner;
     row_sink* _rejects;
+    row_sink* _input_rejects[2] = {nullptr, nullptr}; ///< per input, when set
     join_config _config;
     bool _changelog;
     std::vector<columnar::data_type> _out_types;
@@ -170,13 +179,13 @@ void join_op::impl::classify(int s, const columnar::batch& b) {
         _key_start[r] = uint32_t(_keys.size());
         if (time_col) {
             if (time_col->is_null(r)) {
-                _rejects->invalid(b, r, "22004", "join input row has a NULL event time");
+                input_rejects(s)->invalid(b, r, "22004", "join input row has a NULL event time");
                 _kinds[r] = row_kind::skip;
                 continue;
             }
             _times[r] = time_col->i64()[r];
             if (_times[r] < _watermark[s]) {
-                _rejects->late(b, r, _times[r], _watermark[s]);
+                input_rejects(s)->late(b, r, _times[r], _watermark[s]);
                 _kinds[r] = row_kind::skip;
                 continue;
             }
@@ -421,6 +430,10 @@ std::string join_op::impl::describe() const {
 
 join_op::join_op(output* next, row_sink* rejects, join_config config)
     : op(next), _impl(std::make_unique<impl>(*this, rejects, std::move(config))) {}
+
+void join_op::set_input_rejects(row_sink* left, row_sink* right) {
+    _impl->set_input_rejects(left, right);
+}
 
 join_op::~join_op() = default;
 

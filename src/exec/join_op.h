@@ -66,6 +66,10 @@ public:
     void push(columnar::batch b) override;
     void watermark(event_time wm) override;
     output& right();
+    /// Where rows of each input that are late or lack their event time go, when not to the
+    /// constructor's `rejects` (which then takes only pairs whose residual failed): each input
+    /// has its own source and layout.
+    void set_input_rejects(row_sink* left, row_sink* right);
 
     size_t state_bytes() const override;
     std::string describe() const override;

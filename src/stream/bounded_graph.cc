@@ -32,13 +32,10 @@ void bounded_graph::build(size_t k, std::vector<uint8_t>& built) {
         build(size_t(seg.target), built);
         out = _chains[size_t(seg.target)].entry(seg.target_port);
     }
-    const auto* src = _graph.segments[_graph.leaves[seg.letters_leaf]].flow->source.get();
-    origin_columns origin;
-    if (src)
-        origin = origin_before(*seg.flow, seg.begin,
-                               {uint32_t(src->columns.size()), uint32_t(src->columns.size() + 1)});
-    _chains[k] = build_chain(*seg.flow, seg.begin, seg.end, out, _letters[seg.letters_leaf].get(),
-                             origin, /*bounded=*/true);
+    std::vector<dead_letters*> letters;
+    for (auto& l : _letters)
+        letters.push_back(l.get());
+    _chains[k] = build_segment_chain(_graph, k, out, letters, /*bounded=*/true);
 }
 
 void bounded_graph::finish() {

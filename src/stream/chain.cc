@@ -46,8 +46,31 @@ origin_columns origin_before(const plan::dataflow& d, size_t index, origin_colum
     return o;
 }
 
+origin_columns origin_of(const plan::source_def* source) {
+    if (!source) return {};
+    return {uint32_t(source->columns.size()), uint32_t(source->columns.size() + 1)};
+}
+
+op_chain build_segment_chain(const flow_graph& g, size_t k, exec::output* out,
+                             const std::vector<dead_letters*>& letters, bool bounded) {
+    const auto& seg = g.segments[k];
+    const auto* src = g.segments[g.leaves[seg.letters_leaf]].flow->source.get();
+    origin_columns origin = origin_before(*seg.flow, seg.begin, origin_of(src));
+    dead_letters* right_letters = nullptr;
+    origin_columns right_origin;
+    if (seg.feeder[1] >= 0) {
+        const auto& right = g.segments[size_t(seg.feeder[1])];
+        const auto* right_src = g.segments[g.leaves[right.letters_leaf]].flow->source.get();
+        right_letters = letters[right.letters_leaf];
+        right_origin = origin_before(*right.flow, right.end, origin_of(right_src));
+    }
+    return build_chain(*seg.flow, seg.begin, seg.end, out, letters[seg.letters_leaf], origin,
+                       bounded, right_letters, right_origin);
+}
+
 op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::output* out,
-                     dead_letters* letters, origin_columns origin, bool bounded) {
+                     dead_letters* letters, origin_columns origin, bool bounded,
+                     dead_letters* right_letters, origin_columns right_origin) {
     op_chain chain;
     chain.tail = out;
     // Built back to front, so each operator knows the next.
@@ -77,6 +100,15 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
                                                           w->session);
         } else if (const auto* j = std::get_if<plan::join_step>(&d.steps[i])) {
             auto join = std::make_unique<exec::join_op>(next, sink.get(), j->config);
+            // Late rows of each input name their own source and record.
+            auto left_sink =
+                std::make_unique<origin_row_sink>(letters, oi.partition, oi.offset, true);
+            auto right_sink = std::make_unique<origin_row_sink>(
+                right_letters && i == begin ? right_letters : letters, right_origin.partition,
+                right_origin.offset, true);
+            join->set_input_rejects(left_sink.get(), right_sink.get());
+            chain.sinks.push_back(std::move(left_sink));
+            chain.sinks.push_back(std::move(right_sink));
             if (i == begin) chain.right = &join->right();
             op = std::move(join);
         } else if (const auto* r = std::get_if<plan::rank_step>(&d.steps[i])) {

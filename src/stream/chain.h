@@ -3,6 +3,7 @@
 #include "exec/operator.h"
 #include "plan/dataflow.h"
 #include "stream/dead_letters.h"
+#include "stream/flow_graph.h"
 
 #include <memory>
 #include <optional>
@@ -35,10 +36,21 @@ struct op_chain {
 /// The steps [begin, end) of `d` as operators ending in `out`. `origin` says where the input of
 /// steps[begin] keeps the hidden origin columns; rejected rows go to `letters`. With `bounded`,
 /// an aggregate without GROUP BY gives its one row even over no input.
+/// When steps[begin] is a join, `right_letters` and `right_origin` are for its right input's
+/// rows (their own source and layout).
 op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::output* out,
-                     dead_letters* letters, origin_columns origin, bool bounded);
+                     dead_letters* letters, origin_columns origin, bool bounded,
+                     dead_letters* right_letters = nullptr, origin_columns right_origin = {});
 
 /// The origin columns of the input of steps[index], given those of the dataflow's input.
 origin_columns origin_before(const plan::dataflow& d, size_t index, origin_columns input);
+
+/// Where a source's rows keep their partition and offset: after its declared columns.
+origin_columns origin_of(const plan::source_def* source);
+
+/// The operators of segment `k` of `g` ending in `out`: its steps, with the origin columns and
+/// dead letters (`letters[i]` for leaf i) of its input, and of a join's right input.
+op_chain build_segment_chain(const flow_graph& g, size_t k, exec::output* out,
+                             const std::vector<dead_letters*>& letters, bool bounded);
 
 } // namespace spate::stream

@@ -372,17 +372,13 @@ shard_part::shard_part(pipeline& p, unsigned shard) : _p(p), _shard(shard) {
     _chains.resize(n);
     _exchanges.resize(n);
     _ports.resize(n);
+    std::vector<dead_letters*> letters;
+    for (auto& l : _letters)
+        letters.push_back(l.get());
     for (size_t k = 0; k < n; ++k) {
         const auto& seg = g.segments[k];
         if (seg.leaf) continue;
-        const auto* src = g.segments[g.leaves[seg.letters_leaf]].flow->source.get();
-        origin_columns origin;
-        if (src)
-            origin =
-                origin_before(*seg.flow, seg.begin,
-                              {uint32_t(src->columns.size()), uint32_t(src->columns.size() + 1)});
-        _chains[k] = build_chain(*seg.flow, seg.begin, seg.end, output_of(k),
-                                 _letters[seg.letters_leaf].get(), origin, false);
+        _chains[k] = build_segment_chain(g, k, output_of(k), letters, false);
         for (int port = 0; port < seg.ports(); ++port)
             _ports[k][size_t(port)].merger.emplace(p.inputs_from(seg.feeder[port]));
     }
@@ -522,7 +518,7 @@ std::vector<reader_branch> pipeline::make_branches(size_t reader) {
     std::vector<reader_branch> branches;
     for (size_t seg_index : r.segments) {
         const segment& seg = _graph->segments[seg_index];
-        const auto& source = *seg.flow->source;
+        const auto* source = seg.flow->source.get();
         reader_branch b;
         exec::output* out = _parts[r.ref.shard]->final_output();
         if (seg.target >= 0) {
@@ -531,10 +527,9 @@ std::vector<reader_branch> pipeline::make_branches(size_t reader) {
                                                         uint32_t(r.partition), seg.exchange_keys);
             out = b.exchange.get();
         }
-        origin_columns origin{uint32_t(source.columns.size()),
-                              uint32_t(source.columns.size() + 1)};
-        b.chain = build_chain(*seg.flow, 0, seg.end, out,
-                              &_parts[r.ref.shard]->letters(seg.leaf_index), origin, false);
+        b.chain =
+            build_chain(*seg.flow, 0, seg.end, out, &_parts[r.ref.shard]->letters(seg.leaf_index),
+                        origin_of(source), false);
         branches.push_back(std::move(b));
     }
     return branches;
@@ -644,8 +639,8 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
     if (replaying) _replaying.fetch_sub(1);
 }
 
-void pipeline::feed_branches(std::vector<reader_branch>& branches, columnar::batch b,
-                             event_time wm, event_time& sent_wm, bool was_idle) {
+void pipeline::feed_branches(std::vector<reader_branch>& branches, columnar::batch b, event_time wm,
+                             event_time& sent_wm, bool was_idle) {
     for (size_t i = 0; i < branches.size(); ++i) {
         auto& br = branches[i];
         if (b.rows) {
