@@ -47,6 +47,7 @@ void aggregate_op::push(columnar::batch b) {
 void aggregate_op::push_windowed(const columnar::batch& b) {
     const columnar::column& end_col = *b.columns[_config.keys[*_config.window_end_key]];
     const int64_t* ends = end_col.i64();
+    hash_rows(b, _config.keys, _hashes);
     // Rows grouped by window, in input order within each window.
     std::map<int64_t, std::vector<uint32_t>> by_window;
     for (uint32_t r = 0; r < b.rows; ++r) {
@@ -67,7 +68,7 @@ void aggregate_op::push_windowed(const columnar::batch& b) {
         _row_groups.resize(rows.size());
         for (size_t i = 0; i < rows.size(); ++i) {
             bool added;
-            _row_groups[i] = slot->find_or_add(b, _config.keys, rows[i], added);
+            _row_groups[i] = slot->find_or_add(b, _config.keys, rows[i], _hashes[rows[i]], added);
             slot->rows(_row_groups[i]) += 1;
         }
         update(*slot, b, rows, _row_groups);
@@ -75,6 +76,7 @@ void aggregate_op::push_windowed(const columnar::batch& b) {
 }
 
 void aggregate_op::push_unwindowed(const columnar::batch& b) {
+    hash_rows(b, _config.keys, _hashes);
     _rows.resize(b.rows);
     for (uint32_t r = 0; r < b.rows; ++r)
         _rows[r] = r;
@@ -90,7 +92,7 @@ void aggregate_op::push_changelog(group_table& t, const columnar::batch& b,
     for (uint32_t i = 0; i < rows.size(); ++i) {
         uint32_t r = rows[i];
         bool added;
-        uint32_t g = t.find_or_add(b, _config.keys, r, added);
+        uint32_t g = t.find_or_add(b, _config.keys, r, _hashes[r], added);
         _row_groups[i] = g;
         if (g >= _touch_mark.size()) _touch_mark.resize(g + 1, 0);
         bool first_touch = added || _touch_mark[g] != _batch_number;

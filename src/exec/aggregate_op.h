@@ -54,6 +54,7 @@ public:
 private:
     void push_unwindowed(const columnar::batch& b);
     /// Adds `rows` of `b` to the groups of `t` and sends the changelog of the groups touched.
+    /// `_hashes` holds the batch's key hashes.
     void push_changelog(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows);
     void push_windowed(const columnar::batch& b);
     /// Updates every call's states for `rows` of `b`, whose groups are `groups` (same length).
@@ -71,6 +72,7 @@ private:
     // Scratch, reused between batches.
     std::vector<uint32_t> _rows;
     std::vector<uint32_t> _row_groups;
+    std::vector<uint64_t> _hashes; ///< hash_rows of the keys of the batch being pushed
     std::vector<uint32_t> _sel;
     std::vector<std::byte*> _states;
     std::vector<const columnar::column*> _args;

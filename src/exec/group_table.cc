@@ -17,6 +17,8 @@ group_table::group_table(const std::vector<aggregate_call>& calls,
     _block = (off + 15) / 16 * 16;
     if (_block == 0) _block = 16;
     _key_values = columnar::batch::with_types(_key_types);
+    for (uint32_t k = 0; k < _key_types.size(); ++k)
+        _all_keys.push_back(k);
 }
 
 group_table::~group_table() {
@@ -36,7 +38,7 @@ uint32_t group_table::allocate_slot() {
     _live.push_back(0);
     _emitted.push_back(0);
     _row_counts.push_back(0);
-    _keys_by_group.emplace_back();
+    _group_hashes.push_back(0);
     // The key values live at row g of _key_values.
     for (auto& c : _key_values.columns)
         c->push_null();
@@ -44,11 +46,13 @@ uint32_t group_table::allocate_slot() {
     return g;
 }
 
-size_t group_table::probe(std::string_view key, uint64_t h) const {
+size_t group_table::probe(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
+                          uint64_t h) const {
     const size_t mask = _slots.size() - 1;
     size_t i = h & mask;
     while (_slots[i]) {
-        if (_slot_hashes[i] == h && _keys_by_group[_slots[i] - 1] == key) return i;
+        if (_slot_hashes[i] == h && rows_equal(_key_values, _all_keys, _slots[i] - 1, b, keys, row))
+            return i;
         i = (i + 1) & mask;
     }
     return i;
@@ -71,11 +75,9 @@ void group_table::grow() {
 }
 
 uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint32_t> keys,
-                                  size_t row, bool& added) {
-    encode_row_key(b, keys, row, _key);
+                                  size_t row, uint64_t h, bool& added) {
     if ((_used + 1) * 2 > _slots.size()) grow();
-    const uint64_t h = hash_key(_key);
-    size_t i = probe(_key, h);
+    size_t i = probe(b, keys, row, h);
     if (_slots[i]) {
         added = false;
         return _slots[i] - 1;
@@ -85,7 +87,7 @@ uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint
     _slots[i] = g + 1;
     _slot_hashes[i] = h;
     ++_used;
-    _keys_by_group[g] = _key;
+    _group_hashes[g] = h;
     _live[g] = 1;
     _emitted[g] = 0;
     _row_counts[g] = 0;
@@ -115,9 +117,10 @@ void group_table::remove(uint32_t group) {
     for (size_t c = 0; c < _calls.size(); ++c)
         if (_calls[c].fn->destroy) _calls[c].fn->destroy(state(group, c));
     // Backward-shift deletion: later keys of the same probe run move up into the hole.
-    const std::string& key = _keys_by_group[group];
     const size_t mask = _slots.size() - 1;
-    size_t i = probe(key, hash_key(key));
+    size_t i = _group_hashes[group] & mask;
+    while (_slots[i] != group + 1)
+        i = (i + 1) & mask;
     _slots[i] = 0;
     --_used;
     for (size_t j = (i + 1) & mask; _slots[j]; j = (j + 1) & mask) {
@@ -130,7 +133,6 @@ void group_table::remove(uint32_t group) {
         _slots[j] = 0;
         i = j;
     }
-    std::string().swap(_keys_by_group[group]);
     _live[group] = 0;
     _free.push_back(group);
 }
@@ -147,10 +149,9 @@ std::vector<uint32_t> group_table::groups() const {
 size_t group_table::memory_bytes() const {
     size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
     n += _slots.size() * (sizeof(uint32_t) + sizeof(uint64_t));
+    n += _group_hashes.capacity() * sizeof(uint64_t);
     for (uint32_t g = 0; g < _live.size(); ++g) {
         if (!_live[g]) continue;
-        const std::string& k = _keys_by_group[g];
-        n += k.capacity();
         for (size_t c = 0; c < _calls.size(); ++c)
             if (_calls[c].fn->heap_bytes)
                 n += _calls[c].fn->heap_bytes(const_cast<group_table*>(this)->state(g, c));

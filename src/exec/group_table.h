@@ -20,8 +20,9 @@ struct aggregate_call {
     std::optional<uint32_t> filter;
 };
 
-/// The groups of an aggregation: a hash table from the encoded key to a group number, the key
-/// values of every group (for output) and one block of aggregate states per group. Groups
+/// The groups of an aggregation: a hash table from the key values (hashed with hash_row, compared
+/// column by column with the group's stored values) to a group number, the key values of every
+/// group (for output) and one block of aggregate states per group. Groups
 /// that lose all their rows (retractions) are removed and their slots reused.
 ///
 /// Owned by one aggregate operator (one shard).
@@ -35,7 +36,12 @@ public:
 
     /// The group of row `row` of `b` (key columns `keys`), made if new (`added` says so).
     uint32_t find_or_add(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
-                         bool& added);
+                         bool& added) {
+        return find_or_add(b, keys, row, hash_row(b, keys, row), added);
+    }
+    /// The same with the row's hash_rows value already computed.
+    uint32_t find_or_add(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
+                         uint64_t hash, bool& added);
     /// The state of call `call` for `group`.
     std::byte* state(uint32_t group, size_t call) {
         return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
@@ -71,18 +77,18 @@ private:
     std::vector<uint32_t> _slots;
     std::vector<uint64_t> _slot_hashes;
     size_t _used = 0;
-    /// The slot of `key` (with hash `h`), or of the empty slot where it would go.
-    size_t probe(std::string_view key, uint64_t h) const;
+    /// The slot of row `row`'s key (with hash `h`), or of the empty slot where it would go.
+    size_t probe(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
+                 uint64_t h) const;
     void grow();
-    std::vector<std::string> _keys_by_group;
     columnar::batch _key_values;
+    std::vector<uint32_t> _all_keys; ///< 0..keys-1: the key columns of _key_values
+    std::vector<uint64_t> _group_hashes;
     std::vector<std::unique_ptr<std::byte[]>> _chunks;
     std::vector<int64_t> _row_counts;
     std::vector<uint8_t> _emitted;
     std::vector<uint8_t> _live;
     std::vector<uint32_t> _free;
-    std::string _key;
-    size_t _heap_estimate = 0;
 };
 
 } // namespace spate::exec

@@ -64,10 +64,49 @@ const columnar::column& join_state::column_of(uint32_t input_column) const {
     return *_values.columns[size_t(_stored_index[input_column])];
 }
 
-std::span<const uint32_t> join_state::find(std::string_view key) const {
-    auto it = _index.find(key);
-    if (it == _index.end()) return {};
-    return it->second;
+size_t join_state::probe(std::string_view key, uint64_t h) const {
+    const size_t mask = _table.size() - 1;
+    size_t i = h & mask;
+    while (_table[i]) {
+        const key_entry& e = _entries[_table[i] - 1];
+        if (e.hash == h && e.key == key) return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+void join_state::grow_table() {
+    std::vector<uint32_t> old = std::move(_table);
+    size_t n = old.empty() ? 256 : old.size() * 2;
+    _table.assign(n, 0);
+    for (uint32_t v : old) {
+        if (!v) continue;
+        size_t j = _entries[v - 1].hash & (n - 1);
+        while (_table[j])
+            j = (j + 1) & (n - 1);
+        _table[j] = v;
+    }
+}
+
+void join_state::erase_position(size_t i) {
+    const size_t mask = _table.size() - 1;
+    _table[i] = 0;
+    --_table_used;
+    for (size_t j = (i + 1) & mask; _table[j]; j = (j + 1) & mask) {
+        size_t home = _entries[_table[j] - 1].hash & mask;
+        // The entry at j may fill the hole at i if its home is not in (i, j].
+        bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+        if (!movable) continue;
+        _table[i] = _table[j];
+        _table[j] = 0;
+        i = j;
+    }
+}
+
+join_state::key_slots join_state::find(std::string_view key) const {
+    if (_table.empty()) return {this, no_slot};
+    size_t i = probe(key, hash_key(key));
+    return {this, _table[i] ? _entries[_table[i] - 1].head : no_slot};
 }
 
 std::optional<uint32_t> join_state::find_equal(const columnar::batch& b, uint32_t row,
@@ -105,15 +144,44 @@ uint32_t join_state::insert(const columnar::batch& b, uint32_t row, std::string_
         _matches.push_back(0);
         _generation.push_back(0);
         _live.push_back(0);
+        _next.push_back(no_slot);
+        _prev.push_back(no_slot);
+        _entry_of.push_back(0);
     }
     _matches[slot] = matches;
     _live[slot] = 1;
     for (uint32_t c : _string_columns)
         _live_string_bytes += string_bytes(*_values.columns[c], slot);
     ++_rows;
-    auto it = _index.find(key);
-    if (it == _index.end()) it = _index.emplace(std::string(key), std::vector<uint32_t>{}).first;
-    it->second.push_back(slot);
+    if ((_table_used + 1) * 2 > _table.size()) grow_table();
+    const uint64_t h = hash_key(key);
+    size_t i = probe(key, h);
+    if (!_table[i]) {
+        uint32_t e;
+        if (!_free_entries.empty()) {
+            e = _free_entries.back();
+            _free_entries.pop_back();
+        } else {
+            e = uint32_t(_entries.size());
+            _entries.emplace_back();
+        }
+        _entries[e].key.assign(key); // reuses the recycled entry's capacity
+        _entries[e].hash = h;
+        _entries[e].head = _entries[e].tail = no_slot;
+        _table[i] = e + 1;
+        ++_table_used;
+    }
+    // Appended to its key's list.
+    uint32_t e = _table[i] - 1;
+    key_entry& entry = _entries[e];
+    _entry_of[slot] = e;
+    _prev[slot] = entry.tail;
+    _next[slot] = no_slot;
+    if (entry.tail != no_slot)
+        _next[entry.tail] = slot;
+    else
+        entry.head = slot;
+    entry.tail = slot;
     if (_timed) {
         _times.push_back(timed_slot{time, slot, _generation[slot]});
         std::push_heap(_times.begin(), _times.end(), later_first{});
@@ -146,15 +214,21 @@ void join_state::remove(uint32_t slot) {
     assert(slot < _live.size() && _live[slot]);
     for (uint32_t c : _string_columns)
         _live_string_bytes -= string_bytes(*_values.columns[c], slot);
-    encode_row_key(_values, _stored_keys, slot, _key);
-    auto it = _index.find(std::string_view(_key));
-    assert(it != _index.end());
-    auto& slots = it->second;
-    auto pos = std::find(slots.begin(), slots.end(), slot);
-    assert(pos != slots.end());
-    *pos = slots.back();
-    slots.pop_back();
-    if (slots.empty()) _index.erase(it);
+    // Unlinked from its key's list; the key goes when it has no row left.
+    uint32_t e = _entry_of[slot];
+    key_entry& entry = _entries[e];
+    if (_prev[slot] != no_slot)
+        _next[_prev[slot]] = _next[slot];
+    else
+        entry.head = _next[slot];
+    if (_next[slot] != no_slot)
+        _prev[_next[slot]] = _prev[slot];
+    else
+        entry.tail = _prev[slot];
+    if (entry.head == no_slot) {
+        erase_position(probe(entry.key, entry.hash));
+        _free_entries.push_back(e);
+    }
     _live[slot] = 0;
     ++_generation[slot];
     _free.push_back(slot);
@@ -176,13 +250,12 @@ std::optional<uint32_t> join_state::next_expired(event_time wm, int64_t expire_a
 size_t join_state::memory_bytes() const {
     size_t n = _values.memory_bytes();
     n += _matches.capacity() * sizeof(int64_t) + _generation.capacity() * sizeof(uint32_t) +
-         _live.capacity() + _free.capacity() * sizeof(uint32_t) +
-         _times.capacity() * sizeof(timed_slot);
-    // A hash node: the key string, its slot vector and about 48 bytes of node and bucket.
-    n += _index.bucket_count() * sizeof(void*);
-    for (const auto& [key, slots] : _index)
-        n += sizeof(std::string) + key.capacity() + 1 + sizeof(slots) +
-             slots.capacity() * sizeof(uint32_t) + 16;
+         _live.capacity() + _times.capacity() * sizeof(timed_slot);
+    n += (_next.capacity() + _prev.capacity() + _entry_of.capacity() + _table.capacity()) *
+         sizeof(uint32_t);
+    n += _entries.capacity() * sizeof(key_entry);
+    for (const auto& e : _entries)
+        if (e.key.capacity() > 15) n += e.key.capacity() + 1;
     return n;
 }
 

@@ -30,8 +30,30 @@ public:
     /// The stored column holding input column `input_column` (which must be among `needed`).
     const columnar::column& column_of(uint32_t input_column) const;
 
+    /// The slots of one key, oldest first (iterating follows a list through the slots).
+    class key_slots {
+    public:
+        struct iterator {
+            const join_state* state;
+            uint32_t slot;
+            uint32_t operator*() const { return slot; }
+            iterator& operator++() {
+                slot = state->_next[slot];
+                return *this;
+            }
+            bool operator!=(const iterator& o) const { return slot != o.slot; }
+        };
+        key_slots(const join_state* s, uint32_t first) : _s(s), _first(first) {}
+        iterator begin() const { return {_s, _first}; }
+        iterator end() const { return {_s, no_slot}; }
+
+    private:
+        const join_state* _s;
+        uint32_t _first;
+    };
+
     /// The slots whose key encodes to `key`; empty when none.
-    std::span<const uint32_t> find(std::string_view key) const;
+    key_slots find(std::string_view key) const;
     /// A slot with key `key` whose every stored column equals row `row` of `b` (an input batch
     /// of this side's layout); nullopt when none.
     std::optional<uint32_t> find_equal(const columnar::batch& b, uint32_t row,
@@ -74,7 +96,27 @@ private:
     std::vector<uint32_t> _generation; ///< bumped when a slot is freed (stale heap entries)
     std::vector<uint8_t> _live;
     std::vector<uint32_t> _free;
-    std::unordered_map<std::string, std::vector<uint32_t>, key_hash, std::equal_to<>> _index;
+
+    // The key index: open addressing (linear probing) from a key's hash to its entry; each
+    // entry lists its slots through _next/_prev, oldest first. No allocation per row, and one
+    // per distinct key only when the key is longer than a short string.
+    static constexpr uint32_t no_slot = UINT32_MAX;
+    struct key_entry {
+        std::string key;
+        uint64_t hash = 0;
+        uint32_t head = no_slot;
+        uint32_t tail = no_slot;
+    };
+    std::vector<key_entry> _entries;
+    std::vector<uint32_t> _free_entries;
+    std::vector<uint32_t> _table; ///< entry + 1, 0: empty
+    size_t _table_used = 0;
+    std::vector<uint32_t> _next, _prev, _entry_of; ///< per slot
+    /// The table position of `key` (hash `h`), or the empty one where it would go.
+    size_t probe(std::string_view key, uint64_t h) const;
+    void grow_table();
+    /// Removes the table position `i` (backward-shift deletion).
+    void erase_position(size_t i);
     /// Copies the live rows' strings into fresh heaps once the old ones hold mostly bytes of
     /// removed rows (slots reuse keeps the heap growing otherwise).
     void maybe_compact_strings();

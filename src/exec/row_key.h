@@ -27,9 +27,18 @@ struct key_hash {
     size_t operator()(std::string_view k) const { return hash_key(k); }
 };
 
-/// For each row, the hash of the values of `columns` (same rule as encode_row_key + hash_key),
-/// into `hashes` (resized to b.rows).
+/// For each row, a hash of the values of `columns`, into `hashes` (resized to b.rows), computed
+/// a column at a time. Rows whose values are equal as GROUP BY sees them (NULLs equal, -0.0
+/// equal to 0.0) hash alike. Not the hash of encode_row_key's bytes.
 void hash_rows(const columnar::batch& b, std::span<const uint32_t> columns,
                std::vector<uint64_t>& hashes);
+
+/// hash_rows for one row.
+uint64_t hash_row(const columnar::batch& b, std::span<const uint32_t> columns, size_t row);
+
+/// Whether row `a` of `x` (columns `xc`) and row `b` of `y` (columns `yc`, the same physical
+/// types) hold equal values as GROUP BY sees them.
+bool rows_equal(const columnar::batch& x, std::span<const uint32_t> xc, size_t a,
+                const columnar::batch& y, std::span<const uint32_t> yc, size_t b);
 
 } // namespace spate::exec
