@@ -563,6 +563,15 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
     std::vector<raw_record> records;
     std::vector<std::vector<std::byte>> scratch;
     while (!stopping()) {
+        if (!replaying && self->replaying()) {
+            // A sink's output is held back while any reader re-reads what it read before the
+            // restart: records past that point wait until every reader is there, so that no
+            // result involving them is made (and dropped) during the replay.
+            auto waited =
+                wake->wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(10));
+            co_await std::move(waited);
+            continue;
+        }
         auto bytes = ref.log->read_bytes(model::offset(from), 1 << 20);
         if (!bytes) {
             spdlog::error("pipeline {}: reading {} at {}: {}", _name, ref.log->name(), from,
