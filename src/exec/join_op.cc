@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 
 namespace spate::exec {
 
@@ -175,6 +176,8 @@ void join_op::impl::classify(int s, const columnar::batch& b) {
     _key_start.assign(b.rows + 1, 0);
     _times.assign(b.rows, 0);
     const columnar::column* time_col = me.time ? b.columns[*me.time].get() : nullptr;
+    const columnar::column* expire_col =
+        me.time && me.expire_column ? b.columns[*me.expire_column].get() : nullptr;
     for (uint32_t r = 0; r < b.rows; ++r) {
         _key_start[r] = uint32_t(_keys.size());
         if (time_col) {
@@ -189,6 +192,9 @@ void join_op::impl::classify(int s, const columnar::batch& b) {
                 _kinds[r] = row_kind::skip;
                 continue;
             }
+            if (expire_col) // the time it is kept by, from here on
+                _times[r] = expire_col->is_null(r) ? std::numeric_limits<event_time>::max()
+                                                   : expire_col->i64()[r];
         }
         bool null_key = false;
         for (uint32_t k : me.keys)

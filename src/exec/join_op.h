@@ -30,6 +30,10 @@ struct join_side {
     /// can match it). A row arriving with time below its own input's watermark is late.
     std::optional<uint32_t> time;
     int64_t expire_after_ms = 0;
+    /// When set, rows are dropped by this timestamp column's value instead of `time`'s (an
+    /// auction's `expires`: no bid after it can match), still plus expire_after_ms. A NULL
+    /// there keeps the row.
+    std::optional<uint32_t> expire_column;
 };
 
 /// What a join computes. Output rows are left.keep columns then right.keep columns.

@@ -316,6 +316,57 @@ private:
         return at;
     }
 
+    /// Bounds a join's state by the event-time conditions found in its ON clause. A left row
+    /// can go once no right row still to come can match it: the condition says right_time <=
+    /// left_column + d, and the right watermark has passed that; the same the other way round.
+    /// `bounds` are keyed by (left, right) output columns; the times are the inputs' watermark
+    /// columns or window ends. Both inputs must be bounded for the state to be.
+    void bound_by_time(const std::map<std::pair<uint32_t, uint32_t>, time_bound>& bounds,
+                       const scope& left, const scope& right, const std::vector<uint32_t>& lkeep,
+                       const std::vector<uint32_t>& rkeep, uint32_t lw, const scope& out,
+                       exec::join_config& jc, join_step& js) {
+        auto find = [](const std::vector<uint32_t>& keep, std::optional<uint32_t> col,
+                       uint32_t base) -> std::optional<uint32_t> {
+            if (!col) return std::nullopt;
+            for (uint32_t i = 0; i < keep.size(); ++i)
+                if (keep[i] == *col) return base + i;
+            return std::nullopt;
+        };
+        auto lt = find(lkeep, left.rowtime, 0), lwe = find(lkeep, left.window_end, 0);
+        auto rt = find(rkeep, right.rowtime, lw), rwe = find(rkeep, right.window_end, lw);
+        auto left_time = [&](uint32_t c) { return c == lt || c == lwe; };
+        auto right_time = [&](uint32_t c) { return c == rt || c == rwe; };
+        // (the column a side's rows expire by, ms after it, the other side's time column)
+        struct expiry {
+            uint32_t column, other_time;
+            int64_t after;
+        };
+        std::optional<expiry> lexp, rexp;
+        for (const auto& [cols, b] : bounds) {
+            // left_col - right_time >= min: right_time <= left_col - min.
+            if (b.min_diff && right_time(cols.second) && (!lexp || -*b.min_diff < lexp->after))
+                lexp = expiry{cols.first, cols.second, -*b.min_diff};
+            // left_time - right_col <= max: left_time <= right_col + max.
+            if (b.max_diff && left_time(cols.first) && (!rexp || *b.max_diff < rexp->after))
+                rexp = expiry{cols.second, cols.first, *b.max_diff};
+        }
+        if (!lexp || !rexp) return;
+        // Each side's lateness goes by its own time column; its rows expire by `column`.
+        jc.left.time = lkeep[rexp->other_time];
+        jc.right.time = rkeep[lexp->other_time - lw];
+        jc.left.expire_after_ms = lexp->after;
+        jc.right.expire_after_ms = rexp->after;
+        if (lkeep[lexp->column] != *jc.left.time) jc.left.expire_column = lkeep[lexp->column];
+        if (rkeep[rexp->column - lw] != *jc.right.time)
+            jc.right.expire_column = rkeep[rexp->column - lw];
+        js.bounded_state = true;
+        js.state_note = fmt::format(
+            "rows within the time bound, a left row dropped once the right watermark passes its "
+            "{} + {} ms, a right row once the left watermark passes its {} + {} ms",
+            out.columns[lexp->column].name, lexp->after, out.columns[rexp->column].name,
+            rexp->after);
+    }
+
     /// left JOIN right: plans the right input as a dataflow of its own, splits the condition
     /// into equality keys, bounds on the two inputs' event times and the rest, and appends the
     /// join step to `d`.
@@ -525,25 +576,8 @@ private:
                                     "watermarks pass the window's end";
                 }
             }
-            for (const auto& [cols, b] : bounds) {
-                if (js.bounded_state || !b.min_diff || !b.max_diff) continue;
-                auto lt = out_index(lkeep, left.rowtime, 0);
-                auto rt = out_index(rkeep, right.rowtime, lw);
-                auto lwe2 = out_index(lkeep, left.window_end, 0);
-                auto rwe2 = out_index(rkeep, right.window_end, lw);
-                bool lok = cols.first == lt || cols.first == lwe2;
-                bool rok = cols.second == rt || cols.second == rwe2;
-                if (!lok || !rok) continue;
-                jc.left.time = lkeep[cols.first];
-                jc.right.time = rkeep[cols.second - lw];
-                jc.left.expire_after_ms = -*b.min_diff;
-                jc.right.expire_after_ms = *b.max_diff;
-                js.bounded_state = true;
-                js.state_note = fmt::format(
-                    "rows within the time bound, a left row dropped {} ms after the right "
-                    "watermark passes its time and a right row {} ms after the left's",
-                    jc.left.expire_after_ms, jc.right.expire_after_ms);
-            }
+            if (!js.bounded_state)
+                bound_by_time(bounds, left, right, lkeep, rkeep, lw, out, jc, js);
         }
         js.config = std::move(jc);
         bool changelog = exec::join_emits_changelog(js.config);

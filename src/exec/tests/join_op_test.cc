@@ -336,6 +336,38 @@ TEST(join_op, time_bounds_expire_rows_and_pad_outer_rows_at_expiry) {
               "watermark, append-only");
 }
 
+TEST(join_op, rows_can_expire_by_a_column_other_than_their_time) {
+    // L(k, t, expires) LEFT JOIN R(k, t): a left row is kept until the right watermark passes
+    // its `expires` column, whatever its time; lateness still goes by its time.
+    join_config c;
+    c.kind = join_kind::left;
+    c.left.types = {type_id::int64, type_id::int64, type_id::int64};
+    c.right.types = kt_types;
+    c.left.keys = c.right.keys = {0};
+    c.left.keep = {0, 1};
+    c.right.keep = {0, 1};
+    c.left.time = 1;
+    c.left.expire_column = 2;
+    c.right.time = 1;
+    capture out;
+    join_op j(&out, &out, c);
+    const std::vector<columnar::data_type> ktx{type_id::int64, type_id::int64, type_id::int64};
+    j.push(make(ktx, {"1|0|100", "2|0|10", "3|0|NULL"}));
+    j.right().watermark(50);
+    EXPECT_EQ(out.take(), (strings{"2|0|NULL|NULL"})) << "only the row expiring at 10 left";
+    EXPECT_EQ(j.left_rows(), 2u);
+    j.right().push(make(kt_types, {"1|60"}));
+    EXPECT_EQ(out.take(), (strings{"1|0|1|60"}));
+    j.right().watermark(101);
+    EXPECT_TRUE(out.take().empty()) << "row 1 had a partner";
+    EXPECT_EQ(j.left_rows(), 1u) << "a NULL expiry keeps the row";
+    // Late by its time (0 < left watermark 5), not by its expiry.
+    j.watermark(5);
+    j.push(make(ktx, {"4|1|1000"}));
+    ASSERT_EQ(out.late_rows.size(), 1u);
+    EXPECT_EQ(out.late_rows[0], (std::pair<event_time, event_time>{1, 5}));
+}
+
 TEST(join_op, time_bound_interval_keeps_rows_until_the_bound_passes) {
     // Left rows wait 5 ms past their time; a full join pads both sides at expiry.
     auto cfg = timed_config(join_kind::full, 5, 0);
