@@ -30,6 +30,10 @@ dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bi
 /// repeats each row (HOP repeats it size / slide times): a projection step in front of it.
 void prune_before_window(dataflow& d);
 
+/// Keeps in a join's state and output only the columns the step after it (its SELECT list or
+/// the aggregate's inputs) and its residual condition read.
+void prune_join_columns(dataflow& d);
+
 /// Checks a CREATE SOURCE and turns it into a source definition (types, NOT NULL, CHECK,
 /// WATERMARK, WITH options). Throws sql::sql_error. `sql_text` is kept as the definition.
 source_def plan_source(const sql::create_source_statement& s, std::string_view sql_text);

@@ -1248,6 +1248,7 @@ dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bi
     dataflow d = p.plan(q);
     if (p._order_planned) d.order_by = p._pending_order;
     prune_before_window(d);
+    prune_join_columns(d);
     return d;
 }
 

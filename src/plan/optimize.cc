@@ -46,3 +46,42 @@ void prune_before_window(dataflow& d) {
 }
 
 } // namespace spate::plan
+
+namespace spate::plan {
+
+void prune_join_columns(dataflow& d) {
+    for (size_t i = 0; i < d.steps.size(); ++i) {
+        auto* j = std::get_if<join_step>(&d.steps[i]);
+        if (!j) continue;
+        auto right = std::make_shared<dataflow>(*j->right);
+        prune_join_columns(*right);
+        j->right = std::move(right);
+        auto* next =
+            i + 1 < d.steps.size() ? std::get_if<stateless_step>(&d.steps[i + 1]) : nullptr;
+        if (!next || next->projections.empty()) continue;
+        auto& cfg = j->config;
+        const uint32_t lw = uint32_t(cfg.left.keep.size());
+        const uint32_t width = lw + uint32_t(cfg.right.keep.size());
+        std::vector<uint8_t> used(width, 0);
+        if (cfg.residual) collect_columns(*cfg.residual, used);
+        if (next->predicate) collect_columns(*next->predicate, used);
+        for (const auto& p : next->projections)
+            collect_columns(*p, used);
+        std::vector<uint32_t> map(width, 0), left_keep, right_keep;
+        for (uint32_t c = 0; c < width; ++c) {
+            if (!used[c]) continue;
+            map[c] = uint32_t(left_keep.size() + right_keep.size());
+            (c < lw ? left_keep : right_keep)
+                .push_back(c < lw ? cfg.left.keep[c] : cfg.right.keep[c - lw]);
+        }
+        if (left_keep.size() + right_keep.size() == width) continue;
+        cfg.left.keep = std::move(left_keep);
+        cfg.right.keep = std::move(right_keep);
+        if (cfg.residual) cfg.residual = remap_columns(cfg.residual, map);
+        if (next->predicate) next->predicate = remap_columns(next->predicate, map);
+        for (auto& p : next->projections)
+            p = remap_columns(p, map);
+    }
+}
+
+} // namespace spate::plan

@@ -305,3 +305,19 @@ TEST(binder, row_number_takes_its_limit_from_the_enclosing_filter) {
     e = error_of("SELECT auction, count(*), ROW_NUMBER() OVER () FROM bids GROUP BY auction");
     EXPECT_EQ(e.sqlstate, "0A000");
 }
+
+TEST(binder, a_join_keeps_only_the_columns_read_after_it) {
+    auto d = plan_of("SELECT a.price FROM bids a JOIN bids b ON a.auction = b.auction AND "
+                     "a.ts < b.ts");
+    const auto& j = only_join(d);
+    // price for the SELECT list, ts on both sides for the residual; keys are kept anyway.
+    EXPECT_EQ(j.config.left.keep, (std::vector<uint32_t>{1, 3}));
+    EXPECT_EQ(j.config.right.keep, (std::vector<uint32_t>{3}));
+    ASSERT_TRUE(j.config.residual);
+    EXPECT_EQ(j.config.residual->to_string(), "(ts < ts)");
+    EXPECT_EQ(j.config.residual->args[0]->column_index, 1u);
+    EXPECT_EQ(j.config.residual->args[1]->column_index, 2u);
+    const auto& after = std::get<plan::stateless_step>(d.steps.back());
+    ASSERT_EQ(after.projections.size(), 1u);
+    EXPECT_EQ(after.projections[0]->column_index, 0u);
+}
