@@ -297,16 +297,33 @@ asio::awaitable<statement_result> engine::show_pipelines() {
 }
 
 asio::awaitable<statement_result> engine::show_operators() {
-    table_builder t({"name", "stage", "position", "operator", "state_bytes"});
+    statement_result r;
+    r.returns_rows = true;
+    std::vector<columnar::data_type> types;
+    for (auto [n, t] : {std::pair{"name", columnar::type_id::varchar},
+                        {"stage", columnar::type_id::int64},
+                        {"position", columnar::type_id::int64},
+                        {"operator", columnar::type_id::varchar},
+                        {"state_bytes", columnar::type_id::int64}}) {
+        r.columns.push_back({n, t, false, false});
+        types.push_back(t);
+    }
+    r.rows = columnar::batch::with_types(types);
     for (const auto& [name, o] : _catalog.objects()) {
         if (!o->running) continue;
         auto op = o->running->operators();
         auto ops = co_await std::move(op);
-        for (const auto& x : ops)
-            t.add({name, std::to_string(x.segment), std::to_string(x.position), x.description,
-                   std::to_string(x.state_bytes)});
+        for (const auto& x : ops) {
+            r.rows.columns[0]->push_string(name);
+            r.rows.columns[1]->push_i64(int64_t(x.segment));
+            r.rows.columns[2]->push_i64(int64_t(x.position));
+            r.rows.columns[3]->push_string(x.description);
+            r.rows.columns[4]->push_i64(int64_t(x.state_bytes));
+            r.rows.rows++;
+        }
     }
-    co_return t.done("");
+    r.tag = fmt::format("SELECT {}", r.rows.rows);
+    co_return r;
 }
 
 statement_result engine::explain(const sql::statement& s,

@@ -154,6 +154,40 @@ class pg_clients_test(server_test_case):
             time.sleep(0.05)
         self.assertEqual(got, want, server.describe())
 
+    def test_show_operators_gives_each_joins_state(self):
+        server = self.start_server()
+        cur = self.connect(server).cursor()
+        cur.execute("CREATE SOURCE orders (id BIGINT, customer BIGINT) WITH (topic = 'orders')")
+        cur.execute("CREATE SOURCE customers (id BIGINT, name TEXT) WITH (topic = 'customers')")
+        cur.execute("CREATE MATERIALIZED VIEW named AS SELECT o.id, c.name FROM orders o "
+                    "JOIN customers c ON o.customer = c.id")
+        self.assertIn("unbounded state in named: the join keeps every row of both inputs",
+                      " ".join(cur.connection.notices))
+        producer = Producer({"bootstrap.servers": server.bootstrap})
+        for i in range(100):
+            producer.produce("orders", f'{{"id":{i},"customer":{i % 10}}}'.encode())
+        producer.produce("customers", b'{"id":1,"name":"ann"}')
+        self.assertEqual(producer.flush(10), 0)
+        deadline = time.monotonic() + 10
+        rows = []
+        while time.monotonic() < deadline:
+            cur.execute("SHOW OPERATORS")
+            self.assertEqual([d[0] for d in cur.description],
+                             ["name", "stage", "position", "operator", "state_bytes"])
+            rows = [r for r in cur.fetchall() if "join inner" in r[3]]
+            cur.execute("SELECT count(*) FROM named")
+            if cur.fetchone()[0] == 10:
+                break
+            time.sleep(0.05)
+        # Once every order met the customer, the join keeps all 101 rows over the shards.
+        cur.execute("SHOW OPERATORS")
+        rows = [r for r in cur.fetchall() if "join inner" in r[3]]
+        self.assertEqual(len(rows), 1, rows)
+        name, stage, position, operator, state_bytes = rows[0]
+        self.assertEqual((name, stage, position), ("named", 1, 0))
+        self.assertGreater(state_bytes, 101 * 16, operator)
+        self.assertIn("left:", operator)
+
 
 if __name__ == "__main__":
     unittest.main()
