@@ -5,6 +5,8 @@
 #include "exec/session_aggregate_op.h"
 #include "exec/window_assign_op.h"
 
+#include "exec/tests/capture.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -15,35 +17,7 @@ using columnar::type_id;
 
 namespace {
 
-/// Collects what an operator sends on, and what it rejects.
-struct capture final : output, row_sink {
-    std::vector<columnar::batch> batches;
-    std::vector<event_time> marks;
-    std::vector<std::string> invalid_rows;
-    std::vector<int64_t> late_windows;
-
-    void push(columnar::batch b) override { batches.push_back(std::move(b)); }
-    void watermark(event_time wm) override { marks.push_back(wm); }
-    void invalid(const columnar::batch&, uint32_t row, std::string_view,
-                 std::string_view m) override {
-        invalid_rows.push_back(std::to_string(row) + ": " + std::string(m));
-    }
-    void late(const columnar::batch&, uint32_t, event_time window_end, event_time) override {
-        late_windows.push_back(window_end);
-    }
-    /// Every row sent, as text, with "-" before retractions.
-    std::vector<std::string> rows() const {
-        std::vector<std::string> out;
-        for (const auto& b : batches)
-            for (size_t r = 0; r < b.rows; ++r) {
-                std::string s = b.change_at(r) == columnar::change::retract ? "-" : "";
-                for (size_t c = 0; c < b.columns.size(); ++c)
-                    s += (c ? "|" : "") + columnar::value_at(*b.columns[c], r).to_string();
-                out.push_back(s);
-            }
-        return out;
-    }
-};
+using test_support::capture;
 
 /// A batch of (key bigint, time timestamp, value bigint) rows.
 columnar::batch rows(std::vector<std::tuple<int64_t, int64_t, int64_t>> v) {

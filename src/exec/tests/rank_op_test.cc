@@ -2,6 +2,8 @@
 #include "exec/rank_op.h"
 #include "exec/row_compare.h"
 
+#include "exec/tests/capture.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,52 +17,7 @@ using columnar::type_id;
 
 namespace {
 
-/// Collects what a rank_op sends on and rejects, and the order of batches and watermarks.
-struct capture final : output, row_sink {
-    std::vector<columnar::batch> batches;
-    std::vector<event_time> marks;
-    std::vector<std::string> events; ///< "batch" or "wm N", in order
-    std::vector<std::string> invalid_rows;
-    std::vector<int64_t> late_windows;
-
-    void push(columnar::batch b) override {
-        events.push_back("batch");
-        batches.push_back(std::move(b));
-    }
-    void watermark(event_time wm) override {
-        events.push_back("wm " + std::to_string(wm));
-        marks.push_back(wm);
-    }
-    void invalid(const columnar::batch&, uint32_t row, std::string_view,
-                 std::string_view m) override {
-        invalid_rows.push_back(std::to_string(row) + ": " + std::string(m));
-    }
-    void late(const columnar::batch&, uint32_t, event_time window_end, event_time) override {
-        late_windows.push_back(window_end);
-    }
-    static std::string row_text(const columnar::batch& b, size_t r) {
-        std::string s;
-        for (size_t c = 0; c < b.columns.size(); ++c)
-            s += (c ? "|" : "") + columnar::value_at(*b.columns[c], r).to_string();
-        return s;
-    }
-    /// Rows of batch `i` as text, "-" before retractions.
-    std::vector<std::string> rows_of(size_t i) const {
-        std::vector<std::string> out;
-        const auto& b = batches.at(i);
-        for (size_t r = 0; r < b.rows; ++r)
-            out.push_back((b.change_at(r) == columnar::change::retract ? "-" : "") +
-                          row_text(b, r));
-        return out;
-    }
-    std::vector<std::string> all_rows() const {
-        std::vector<std::string> out;
-        for (size_t i = 0; i < batches.size(); ++i)
-            for (auto& s : rows_of(i))
-                out.push_back(s);
-        return out;
-    }
-};
+using test_support::capture;
 
 using strings = std::vector<std::string>;
 
@@ -153,7 +110,7 @@ TEST(rank_op, top3_ties_go_by_arrival) {
     capture out;
     rank_op op(&out, &out, by_k_order_t(3, false, true));
     op.push(make({{1, 5, "a"}, {1, 5, "b"}, {1, 5, "c"}, {1, 5, "d"}}));
-    EXPECT_EQ(out.all_rows(), (strings{"1|5|a|1", "1|5|b|2", "1|5|c|3"}));
+    EXPECT_EQ(out.rows(), (strings{"1|5|a|1", "1|5|b|2", "1|5|c|3"}));
     op.push(make({{1, 5, "e"}}));
     EXPECT_EQ(out.batches.size(), 1u);
     op.push(make({{1, 4, "f"}}));
@@ -190,7 +147,7 @@ TEST(rank_op, changelog_input_moves_the_next_row_up) {
     cfg.changelog_input = true;
     rank_op op(&out, &out, cfg);
     op.push(make({{1, 10, "a"}, {1, 20, "b"}, {1, 30, "c"}}));
-    EXPECT_EQ(out.all_rows(), (strings{"1|10|a|1", "1|20|b|2"}));
+    EXPECT_EQ(out.rows(), (strings{"1|10|a|1", "1|20|b|2"}));
     op.push(make({{1, 10, "a", true}}));
     ASSERT_EQ(out.batches.size(), 2u);
     EXPECT_EQ(out.rows_of(1), (strings{"-1|10|a|1", "-1|20|b|2", "1|20|b|1", "1|30|c|2"}));
@@ -212,7 +169,7 @@ TEST(rank_op, retraction_of_rows_never_held_is_ignored_and_counted) {
     cfg.changelog_input = true;
     rank_op op(&out, &out, cfg);
     op.push(make({{1, 10, "a"}, {1, 10, "a"}}));
-    EXPECT_EQ(out.all_rows(), (strings{"1|10|a|1", "1|10|a|2"}));
+    EXPECT_EQ(out.rows(), (strings{"1|10|a|1", "1|10|a|2"}));
     // Same order key, other values; a partition that does not exist; a NULL where a value is.
     op.push(make({{1, 10, "b", true}, {9, 10, "a", true}, {1, std::nullopt, "a", true}}));
     EXPECT_EQ(out.batches.size(), 1u);
@@ -231,7 +188,7 @@ TEST(rank_op, nulls_in_order_keys) {
         cfg.order[0].nulls_first = nulls_first;
         rank_op op(&out, &out, cfg);
         op.push(make({{1, std::nullopt, "n"}, {1, 5, "a"}, {1, 3, "b"}, {1, std::nullopt, "m"}}));
-        return out.all_rows();
+        return out.rows();
     };
     EXPECT_EQ(run(false, false), (strings{"1|3|b|1", "1|5|a|2", "1|NULL|n|3", "1|NULL|m|4"}));
     EXPECT_EQ(run(false, true), (strings{"1|NULL|n|1", "1|NULL|m|2", "1|3|b|3", "1|5|a|4"}));
@@ -245,7 +202,7 @@ TEST(rank_op, nulls_in_order_keys) {
     cfg.order = {{0, false, false}};
     rank_op op(&out, &out, cfg);
     op.push(make({{5, std::nullopt, "a"}, {3, std::nullopt, "b"}, {4, 1, "c"}}));
-    EXPECT_EQ(out.all_rows(), (strings{"3|NULL|b", "4|1|c"}));
+    EXPECT_EQ(out.rows(), (strings{"3|NULL|b", "4|1|c"}));
 }
 
 namespace {
@@ -421,7 +378,7 @@ TEST(rank_op, randomized_many_rows_with_strings_compact_storage) {
         op.push(make(batch));
     }
     std::multiset<std::string> result;
-    for (const auto& s : out.all_rows()) {
+    for (const auto& s : out.rows()) {
         if (s[0] == '-') {
             auto it = result.find(s.substr(1));
             ASSERT_NE(it, result.end()) << s;
