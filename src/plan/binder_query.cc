@@ -316,6 +316,16 @@ private:
         return at;
     }
 
+    /// Where input column `col` of a join's input (keeping `keep`, starting at output column
+    /// `base`) is in the joined row, if it is kept.
+    static std::optional<uint32_t> out_index(const std::vector<uint32_t>& keep,
+                                             std::optional<uint32_t> col, uint32_t base) {
+        if (!col) return std::nullopt;
+        for (uint32_t i = 0; i < keep.size(); ++i)
+            if (keep[i] == *col) return base + i;
+        return std::nullopt;
+    }
+
     /// Bounds a join's state by the event-time conditions found in its ON clause. A left row
     /// can go once no right row still to come can match it: the condition says right_time <=
     /// left_column + d, and the right watermark has passed that; the same the other way round.
@@ -325,15 +335,8 @@ private:
                        const scope& left, const scope& right, const std::vector<uint32_t>& lkeep,
                        const std::vector<uint32_t>& rkeep, uint32_t lw, const scope& out,
                        exec::join_config& jc, join_step& js) {
-        auto find = [](const std::vector<uint32_t>& keep, std::optional<uint32_t> col,
-                       uint32_t base) -> std::optional<uint32_t> {
-            if (!col) return std::nullopt;
-            for (uint32_t i = 0; i < keep.size(); ++i)
-                if (keep[i] == *col) return base + i;
-            return std::nullopt;
-        };
-        auto lt = find(lkeep, left.rowtime, 0), lwe = find(lkeep, left.window_end, 0);
-        auto rt = find(rkeep, right.rowtime, lw), rwe = find(rkeep, right.window_end, lw);
+        auto lt = out_index(lkeep, left.rowtime, 0), lwe = out_index(lkeep, left.window_end, 0);
+        auto rt = out_index(rkeep, right.rowtime, lw), rwe = out_index(rkeep, right.window_end, lw);
         auto left_time = [&](uint32_t c) { return c == lt || c == lwe; };
         auto right_time = [&](uint32_t c) { return c == rt || c == rwe; };
         // (the column a side's rows expire by, ms after it, the other side's time column)
@@ -408,13 +411,6 @@ private:
         add_side(left, lkeep, right_preserved);
         const uint32_t lw = out.width();
         add_side(right, rkeep, left_preserved);
-        auto out_index = [](const std::vector<uint32_t>& keep, std::optional<uint32_t> col,
-                            uint32_t base) -> std::optional<uint32_t> {
-            if (!col) return std::nullopt;
-            for (uint32_t i = 0; i < keep.size(); ++i)
-                if (keep[i] == *col) return base + i;
-            return std::nullopt;
-        };
         if ((out.window_end = out_index(lkeep, left.window_end, 0)))
             out.window_start = out_index(lkeep, left.window_start, 0);
         else if ((out.window_end = out_index(rkeep, right.window_end, lw)))
