@@ -8,26 +8,64 @@ row_table::row_table(std::vector<columnar::data_type> types) : _types(std::move(
     _values = columnar::batch::with_types(_types);
 }
 
+size_t row_table::probe(const columnar::batch& b, size_t r, uint64_t h) const {
+    const size_t mask = _table.size() - 1;
+    size_t i = h & mask;
+    while (_table[i]) {
+        uint32_t slot = _table[i] - 1;
+        if (_hashes[slot] == h && rows_equal(_values, _all_columns, slot, b, _all_columns, r))
+            return i;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+void row_table::grow() {
+    std::vector<uint32_t> old = std::move(_table);
+    size_t n = old.empty() ? 1024 : old.size() * 2;
+    _table.assign(n, 0);
+    for (uint32_t v : old) {
+        if (!v) continue;
+        size_t j = _hashes[v - 1] & (n - 1);
+        while (_table[j])
+            j = (j + 1) & (n - 1);
+        _table[j] = v;
+    }
+}
+
 void row_table::push(columnar::batch b) {
+    hash_rows(b, _all_columns, _batch_hashes);
     for (size_t r = 0; r < b.rows; ++r) {
-        encode_row_key(b, _all_columns, r, _key);
-        auto it = _map.find(std::string_view(_key));
+        if ((_used + 1) * 2 > _table.size()) grow();
+        const uint64_t h = _batch_hashes[r];
+        size_t i = probe(b, r, h);
         if (b.change_at(r) == columnar::change::retract) {
-            if (it == _map.end()) {
+            if (!_table[i]) {
                 ++_unmatched;
                 continue;
             }
             --_rows;
-            if (--it->second.count == 0) {
-                _free.push_back(it->second.slot);
-                std::string().swap(_slot_keys[it->second.slot]);
-                _map.erase(it);
+            uint32_t slot = _table[i] - 1;
+            if (--_counts[slot] > 0) continue;
+            // The last copy: the slot is freed and later entries of its probe run move up
+            // into the hole (backward-shift deletion).
+            _free.push_back(slot);
+            const size_t mask = _table.size() - 1;
+            _table[i] = 0;
+            --_used;
+            for (size_t j = (i + 1) & mask; _table[j]; j = (j + 1) & mask) {
+                size_t home = _hashes[_table[j] - 1] & mask;
+                bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+                if (!movable) continue;
+                _table[i] = _table[j];
+                _table[j] = 0;
+                i = j;
             }
             continue;
         }
         ++_rows;
-        if (it != _map.end()) {
-            ++it->second.count;
+        if (_table[i]) {
+            ++_counts[_table[i] - 1];
             continue;
         }
         uint32_t slot;
@@ -37,7 +75,6 @@ void row_table::push(columnar::batch b) {
             // Overwrite the slot's values with this row's.
             for (size_t c = 0; c < _types.size(); ++c)
                 _values.columns[c]->set_from(slot, *b.columns[c], r);
-            _slot_keys[slot] = _key;
         } else {
             slot = static_cast<uint32_t>(_values.rows);
             for (size_t c = 0; c < _types.size(); ++c) {
@@ -51,22 +88,22 @@ void row_table::push(columnar::batch b) {
                     dst.append_from(src, r);
             }
             _values.rows++;
-            _slot_keys.push_back(_key);
+            _counts.push_back(0);
+            _hashes.push_back(0);
         }
-        _map.emplace(_key, entry{slot, 1});
+        _counts[slot] = 1;
+        _hashes[slot] = h;
+        _table[i] = slot + 1;
+        ++_used;
     }
 }
 
 columnar::batch row_table::snapshot() const {
     std::vector<uint32_t> rows;
     rows.reserve(_rows);
-    for (uint32_t slot = 0; slot < _values.rows; ++slot) {
-        if (_slot_keys[slot].empty()) continue;
-        auto it = _map.find(std::string_view(_slot_keys[slot]));
-        if (it == _map.end()) continue;
-        for (int64_t i = 0; i < it->second.count; ++i)
+    for (uint32_t slot = 0; slot < _values.rows; ++slot)
+        for (int64_t i = 0; i < _counts[slot]; ++i)
             rows.push_back(slot);
-    }
     columnar::batch out = _values.gather(rows);
     // The snapshot borrows this table's string heaps (shared, and only ever appended to), so
     // it stays valid while the table goes on changing, on another thread too.
@@ -74,10 +111,8 @@ columnar::batch row_table::snapshot() const {
 }
 
 size_t row_table::memory_bytes() const {
-    size_t n = _values.memory_bytes();
-    for (const auto& k : _slot_keys)
-        n += k.capacity() + 48;
-    return n;
+    return _values.memory_bytes() + (_counts.capacity() + _hashes.capacity()) * sizeof(int64_t) +
+           (_table.capacity() + _free.capacity()) * sizeof(uint32_t);
 }
 
 } // namespace spate::exec

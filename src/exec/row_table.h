@@ -4,8 +4,6 @@
 #include "exec/operator.h"
 #include "exec/row_key.h"
 
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace spate::exec {
@@ -32,20 +30,25 @@ public:
     uint64_t unmatched_retractions() const { return _unmatched; }
 
 private:
-    struct entry {
-        uint32_t slot; ///< row in _values
-        int64_t count;
-    };
+    /// The slot of row `r` of `b` (hash `h`) in _table, or the empty position where it would go.
+    size_t probe(const columnar::batch& b, size_t r, uint64_t h) const;
+    void grow();
+
     std::vector<columnar::data_type> _types;
     std::vector<uint32_t> _all_columns;
-    std::unordered_map<std::string, entry, key_hash, std::equal_to<>> _map;
+    /// Distinct rows, one slot each, with how many copies the table holds (0: a free slot).
     columnar::batch _values;
-    std::vector<std::string> _slot_keys;
+    std::vector<int64_t> _counts;
+    std::vector<uint64_t> _hashes;
     std::vector<uint32_t> _free;
+    /// Open addressing with linear probing: slot + 1 (0: empty), hashed with hash_rows over
+    /// every column and compared value by value.
+    std::vector<uint32_t> _table;
+    size_t _used = 0;
     size_t _rows = 0;
     uint64_t _unmatched = 0;
     event_time _watermark = no_watermark;
-    std::string _key;
+    std::vector<uint64_t> _batch_hashes; ///< scratch
 };
 
 /// Collects insert-only batches as they come (a bounded query without aggregation keeps
