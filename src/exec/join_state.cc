@@ -52,10 +52,9 @@ join_state::join_state(std::span<const columnar::data_type> input_types,
     }
     for (uint32_t i = 0; i < types.size(); ++i)
         if (types[i].physical() == physical_type::str) _string_columns.push_back(i);
-    for (uint32_t k : key_columns) {
+    // The key columns are stored (the caller's `needed` includes them).
+    for ([[maybe_unused]] uint32_t k : key_columns)
         assert(_stored_index[k] >= 0);
-        _stored_keys.push_back(uint32_t(_stored_index[k]));
-    }
     _values = columnar::batch::with_types(types);
 }
 

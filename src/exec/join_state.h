@@ -9,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace spate::exec {
@@ -17,7 +16,8 @@ namespace spate::exec {
 /// The rows one input of a join keeps: only the columns the join needs (kept, key and time
 /// columns), stored column-wise in slots that a free list recycles, an index from key bytes
 /// (encode_row_key of the key columns) to the slots holding that key, a count of partners per
-/// row (for outer-join padding) and, for time-bounded inputs, a min-heap of row times.
+/// row (for outer-join padding) and, for time-bounded inputs, a min-heap of the times rows
+/// expire by.
 ///
 /// Internal to join_op; owned by the join's shard, single-threaded.
 class join_state {
@@ -90,7 +90,6 @@ private:
 
     std::vector<uint32_t> _needed;      ///< input column of each stored column
     std::vector<int32_t> _stored_index; ///< stored column of each input column, -1 if not kept
-    std::vector<uint32_t> _stored_keys; ///< stored columns of the key, in key order
     columnar::batch _values;
     std::vector<int64_t> _matches;
     std::vector<uint32_t> _generation; ///< bumped when a slot is freed (stale heap entries)
@@ -127,7 +126,6 @@ private:
     size_t _live_string_bytes = 0;
     bool _timed = false;
     size_t _rows = 0;
-    std::string _key; ///< scratch
 };
 
 } // namespace spate::exec
