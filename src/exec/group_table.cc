@@ -46,47 +46,20 @@ uint32_t group_table::allocate_slot() {
     return g;
 }
 
-size_t group_table::probe(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
-                          uint64_t h) const {
-    const size_t mask = _slots.size() - 1;
-    size_t i = h & mask;
-    while (_slots[i]) {
-        if (_slot_hashes[i] == h && rows_equal(_key_values, _all_keys, _slots[i] - 1, b, keys, row))
-            return i;
-        i = (i + 1) & mask;
-    }
-    return i;
-}
-
-void group_table::grow() {
-    std::vector<uint32_t> old_slots = std::move(_slots);
-    std::vector<uint64_t> old_hashes = std::move(_slot_hashes);
-    size_t n = old_slots.empty() ? 1024 : old_slots.size() * 2;
-    _slots.assign(n, 0);
-    _slot_hashes.assign(n, 0);
-    for (size_t i = 0; i < old_slots.size(); ++i) {
-        if (!old_slots[i]) continue;
-        size_t j = old_hashes[i] & (n - 1);
-        while (_slots[j])
-            j = (j + 1) & (n - 1);
-        _slots[j] = old_slots[i];
-        _slot_hashes[j] = old_hashes[i];
-    }
-}
-
 uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint32_t> keys,
                                   size_t row, uint64_t h, bool& added) {
-    if ((_used + 1) * 2 > _slots.size()) grow();
-    size_t i = probe(b, keys, row, h);
-    if (_slots[i]) {
+    auto hash_of = [this](uint32_t g) { return _group_hashes[g]; };
+    _index.reserve_one(hash_of);
+    size_t i = _index.find(h, hash_of, [&](uint32_t g) {
+        return rows_equal(_key_values, _all_keys, g, b, keys, row);
+    });
+    if (_index.occupied(i)) {
         added = false;
-        return _slots[i] - 1;
+        return _index.id_at(i);
     }
     added = true;
     uint32_t g = allocate_slot();
-    _slots[i] = g + 1;
-    _slot_hashes[i] = h;
-    ++_used;
+    _index.put(i, g);
     _group_hashes[g] = h;
     _live[g] = 1;
     _emitted[g] = 0;
@@ -116,30 +89,14 @@ void group_table::remove(uint32_t group) {
     if (!_live[group]) return;
     for (size_t c = 0; c < _calls.size(); ++c)
         if (_calls[c].fn->destroy) _calls[c].fn->destroy(state(group, c));
-    // Backward-shift deletion: later keys of the same probe run move up into the hole.
-    const size_t mask = _slots.size() - 1;
-    size_t i = _group_hashes[group] & mask;
-    while (_slots[i] != group + 1)
-        i = (i + 1) & mask;
-    _slots[i] = 0;
-    --_used;
-    for (size_t j = (i + 1) & mask; _slots[j]; j = (j + 1) & mask) {
-        size_t home = _slot_hashes[j] & mask;
-        // The entry at j may fill the hole at i if its home is not in (i, j].
-        bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-        if (!movable) continue;
-        _slots[i] = _slots[j];
-        _slot_hashes[i] = _slot_hashes[j];
-        _slots[j] = 0;
-        i = j;
-    }
+    _index.erase(group, _group_hashes[group], [this](uint32_t g) { return _group_hashes[g]; });
     _live[group] = 0;
     _free.push_back(group);
 }
 
 std::vector<uint32_t> group_table::groups() const {
     std::vector<uint32_t> out;
-    out.reserve(_used);
+    out.reserve(_index.size());
     for (uint32_t g = 0; g < _live.size(); ++g)
         if (_live[g]) out.push_back(g);
     std::sort(out.begin(), out.end());
@@ -148,7 +105,7 @@ std::vector<uint32_t> group_table::groups() const {
 
 size_t group_table::memory_bytes() const {
     size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
-    n += _slots.size() * (sizeof(uint32_t) + sizeof(uint64_t));
+    n += _index.memory_bytes();
     n += _group_hashes.capacity() * sizeof(uint64_t);
     for (uint32_t g = 0; g < _live.size(); ++g) {
         if (!_live[g]) continue;

@@ -2,6 +2,7 @@
 
 #include "agg/aggregate_function.h"
 #include "columnar/batch.h"
+#include "exec/id_index.h"
 #include "exec/row_key.h"
 
 #include <cstddef>
@@ -59,7 +60,7 @@ public:
     void remove(uint32_t group);
     /// Every live group, in no particular order.
     std::vector<uint32_t> groups() const;
-    size_t size() const { return _used; }
+    size_t size() const { return _index.size(); }
     size_t memory_bytes() const;
     /// An empty batch shaped like append_result's output.
     columnar::batch result_batch() const;
@@ -72,15 +73,8 @@ private:
     std::vector<columnar::data_type> _key_types;
     std::vector<uint32_t> _offsets;
     size_t _block = 0;
-    /// Open addressing with linear probing: slot i holds group + 1 (0: empty) and the key's
-    /// hash; a key is compared only when the hashes are equal.
-    std::vector<uint32_t> _slots;
-    std::vector<uint64_t> _slot_hashes;
-    size_t _used = 0;
-    /// The slot of row `row`'s key (with hash `h`), or of the empty slot where it would go.
-    size_t probe(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
-                 uint64_t h) const;
-    void grow();
+    /// Groups by the hash of their key values, compared value by value.
+    id_index _index;
     columnar::batch _key_values;
     std::vector<uint32_t> _all_keys; ///< 0..keys-1: the key columns of _key_values
     std::vector<uint64_t> _group_hashes;

@@ -63,49 +63,9 @@ const columnar::column& join_state::column_of(uint32_t input_column) const {
     return *_values.columns[size_t(_stored_index[input_column])];
 }
 
-size_t join_state::probe(std::string_view key, uint64_t h) const {
-    const size_t mask = _table.size() - 1;
-    size_t i = h & mask;
-    while (_table[i]) {
-        const key_entry& e = _entries[_table[i] - 1];
-        if (e.hash == h && e.key == key) return i;
-        i = (i + 1) & mask;
-    }
-    return i;
-}
-
-void join_state::grow_table() {
-    std::vector<uint32_t> old = std::move(_table);
-    size_t n = old.empty() ? 256 : old.size() * 2;
-    _table.assign(n, 0);
-    for (uint32_t v : old) {
-        if (!v) continue;
-        size_t j = _entries[v - 1].hash & (n - 1);
-        while (_table[j])
-            j = (j + 1) & (n - 1);
-        _table[j] = v;
-    }
-}
-
-void join_state::erase_position(size_t i) {
-    const size_t mask = _table.size() - 1;
-    _table[i] = 0;
-    --_table_used;
-    for (size_t j = (i + 1) & mask; _table[j]; j = (j + 1) & mask) {
-        size_t home = _entries[_table[j] - 1].hash & mask;
-        // The entry at j may fill the hole at i if its home is not in (i, j].
-        bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-        if (!movable) continue;
-        _table[i] = _table[j];
-        _table[j] = 0;
-        i = j;
-    }
-}
-
 join_state::key_slots join_state::find(std::string_view key) const {
-    if (_table.empty()) return {this, no_slot};
-    size_t i = probe(key, hash_key(key));
-    return {this, _table[i] ? _entries[_table[i] - 1].head : no_slot};
+    size_t i = _index.find(hash_key(key), entry_hash(), same_key(key));
+    return {this, _index.occupied(i) ? _entries[_index.id_at(i)].head : no_slot};
 }
 
 std::optional<uint32_t> join_state::find_equal(const columnar::batch& b, uint32_t row,
@@ -152,10 +112,10 @@ uint32_t join_state::insert(const columnar::batch& b, uint32_t row, std::string_
     for (uint32_t c : _string_columns)
         _live_string_bytes += string_bytes(*_values.columns[c], slot);
     ++_rows;
-    if ((_table_used + 1) * 2 > _table.size()) grow_table();
+    _index.reserve_one(entry_hash());
     const uint64_t h = hash_key(key);
-    size_t i = probe(key, h);
-    if (!_table[i]) {
+    size_t i = _index.find(h, entry_hash(), same_key(key));
+    if (!_index.occupied(i)) {
         uint32_t e;
         if (!_free_entries.empty()) {
             e = _free_entries.back();
@@ -167,11 +127,10 @@ uint32_t join_state::insert(const columnar::batch& b, uint32_t row, std::string_
         _entries[e].key.assign(key); // reuses the recycled entry's capacity
         _entries[e].hash = h;
         _entries[e].head = _entries[e].tail = no_slot;
-        _table[i] = e + 1;
-        ++_table_used;
+        _index.put(i, e);
     }
     // Appended to its key's list.
-    uint32_t e = _table[i] - 1;
+    uint32_t e = _index.id_at(i);
     key_entry& entry = _entries[e];
     _entry_of[slot] = e;
     _prev[slot] = entry.tail;
@@ -225,7 +184,7 @@ void join_state::remove(uint32_t slot) {
     else
         entry.tail = _prev[slot];
     if (entry.head == no_slot) {
-        erase_position(probe(entry.key, entry.hash));
+        _index.erase(e, entry.hash, entry_hash());
         _free_entries.push_back(e);
     }
     _live[slot] = 0;
@@ -250,8 +209,8 @@ size_t join_state::memory_bytes() const {
     size_t n = _values.memory_bytes();
     n += _matches.capacity() * sizeof(int64_t) + _generation.capacity() * sizeof(uint32_t) +
          _live.capacity() + _times.capacity() * sizeof(timed_slot);
-    n += (_next.capacity() + _prev.capacity() + _entry_of.capacity() + _table.capacity()) *
-         sizeof(uint32_t);
+    n += (_next.capacity() + _prev.capacity() + _entry_of.capacity()) * sizeof(uint32_t) +
+         _index.memory_bytes();
     n += _entries.capacity() * sizeof(key_entry);
     for (const auto& e : _entries)
         if (e.key.capacity() > 15) n += e.key.capacity() + 1;

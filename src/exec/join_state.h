@@ -1,6 +1,7 @@
 #pragma once
 
 #include "columnar/batch.h"
+#include "exec/id_index.h"
 #include "exec/operator.h"
 #include "exec/row_key.h"
 
@@ -96,8 +97,8 @@ private:
     std::vector<uint8_t> _live;
     std::vector<uint32_t> _free;
 
-    // The key index: open addressing (linear probing) from a key's hash to its entry; each
-    // entry lists its slots through _next/_prev, oldest first. No allocation per row, and one
+    // The key index: from a key's hash to its entry; each entry lists its slots through
+    // _next/_prev, oldest first. No allocation per row, and one
     // per distinct key only when the key is longer than a short string.
     static constexpr uint32_t no_slot = UINT32_MAX;
     struct key_entry {
@@ -108,14 +109,14 @@ private:
     };
     std::vector<key_entry> _entries;
     std::vector<uint32_t> _free_entries;
-    std::vector<uint32_t> _table; ///< entry + 1, 0: empty
-    size_t _table_used = 0;
+    id_index _index;                               ///< entries by their key's hash
     std::vector<uint32_t> _next, _prev, _entry_of; ///< per slot
-    /// The table position of `key` (hash `h`), or the empty one where it would go.
-    size_t probe(std::string_view key, uint64_t h) const;
-    void grow_table();
-    /// Removes the table position `i` (backward-shift deletion).
-    void erase_position(size_t i);
+    auto entry_hash() const {
+        return [this](uint32_t e) { return _entries[e].hash; };
+    }
+    auto same_key(std::string_view key) const {
+        return [this, key](uint32_t e) { return _entries[e].key == key; };
+    }
     /// Copies the live rows' strings into fresh heaps once the old ones hold mostly bytes of
     /// removed rows (slots reuse keeps the heap growing otherwise).
     void maybe_compact_strings();

@@ -8,64 +8,33 @@ row_table::row_table(std::vector<columnar::data_type> types) : _types(std::move(
     _values = columnar::batch::with_types(_types);
 }
 
-size_t row_table::probe(const columnar::batch& b, size_t r, uint64_t h) const {
-    const size_t mask = _table.size() - 1;
-    size_t i = h & mask;
-    while (_table[i]) {
-        uint32_t slot = _table[i] - 1;
-        if (_hashes[slot] == h && rows_equal(_values, _all_columns, slot, b, _all_columns, r))
-            return i;
-        i = (i + 1) & mask;
-    }
-    return i;
-}
-
-void row_table::grow() {
-    std::vector<uint32_t> old = std::move(_table);
-    size_t n = old.empty() ? 1024 : old.size() * 2;
-    _table.assign(n, 0);
-    for (uint32_t v : old) {
-        if (!v) continue;
-        size_t j = _hashes[v - 1] & (n - 1);
-        while (_table[j])
-            j = (j + 1) & (n - 1);
-        _table[j] = v;
-    }
-}
-
 void row_table::push(columnar::batch b) {
     hash_rows(b, _all_columns, _batch_hashes);
+    auto hash_of = [this](uint32_t slot) { return _hashes[slot]; };
     for (size_t r = 0; r < b.rows; ++r) {
-        if ((_used + 1) * 2 > _table.size()) grow();
         const uint64_t h = _batch_hashes[r];
-        size_t i = probe(b, r, h);
+        auto same = [&](uint32_t slot) {
+            return rows_equal(_values, _all_columns, slot, b, _all_columns, r);
+        };
         if (b.change_at(r) == columnar::change::retract) {
-            if (!_table[i]) {
+            size_t i = _index.find(h, hash_of, same);
+            if (!_index.occupied(i)) {
                 ++_unmatched;
                 continue;
             }
             --_rows;
-            uint32_t slot = _table[i] - 1;
+            uint32_t slot = _index.id_at(i);
             if (--_counts[slot] > 0) continue;
-            // The last copy: the slot is freed and later entries of its probe run move up
-            // into the hole (backward-shift deletion).
+            // The last copy: the slot is freed.
+            _index.erase(slot, h, hash_of);
             _free.push_back(slot);
-            const size_t mask = _table.size() - 1;
-            _table[i] = 0;
-            --_used;
-            for (size_t j = (i + 1) & mask; _table[j]; j = (j + 1) & mask) {
-                size_t home = _hashes[_table[j] - 1] & mask;
-                bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
-                if (!movable) continue;
-                _table[i] = _table[j];
-                _table[j] = 0;
-                i = j;
-            }
             continue;
         }
+        _index.reserve_one(hash_of);
+        size_t i = _index.find(h, hash_of, same);
         ++_rows;
-        if (_table[i]) {
-            ++_counts[_table[i] - 1];
+        if (_index.occupied(i)) {
+            ++_counts[_index.id_at(i)];
             continue;
         }
         uint32_t slot;
@@ -93,8 +62,7 @@ void row_table::push(columnar::batch b) {
         }
         _counts[slot] = 1;
         _hashes[slot] = h;
-        _table[i] = slot + 1;
-        ++_used;
+        _index.put(i, slot);
     }
 }
 
@@ -112,7 +80,7 @@ columnar::batch row_table::snapshot() const {
 
 size_t row_table::memory_bytes() const {
     return _values.memory_bytes() + (_counts.capacity() + _hashes.capacity()) * sizeof(int64_t) +
-           (_table.capacity() + _free.capacity()) * sizeof(uint32_t);
+           _free.capacity() * sizeof(uint32_t) + _index.memory_bytes();
 }
 
 } // namespace spate::exec

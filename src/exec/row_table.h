@@ -1,6 +1,7 @@
 #pragma once
 
 #include "columnar/batch.h"
+#include "exec/id_index.h"
 #include "exec/operator.h"
 #include "exec/row_key.h"
 
@@ -30,10 +31,6 @@ public:
     uint64_t unmatched_retractions() const { return _unmatched; }
 
 private:
-    /// The slot of row `r` of `b` (hash `h`) in _table, or the empty position where it would go.
-    size_t probe(const columnar::batch& b, size_t r, uint64_t h) const;
-    void grow();
-
     std::vector<columnar::data_type> _types;
     std::vector<uint32_t> _all_columns;
     /// Distinct rows, one slot each, with how many copies the table holds (0: a free slot).
@@ -41,10 +38,8 @@ private:
     std::vector<int64_t> _counts;
     std::vector<uint64_t> _hashes;
     std::vector<uint32_t> _free;
-    /// Open addressing with linear probing: slot + 1 (0: empty), hashed with hash_rows over
-    /// every column and compared value by value.
-    std::vector<uint32_t> _table;
-    size_t _used = 0;
+    /// Slots by the hash_rows of every column, compared value by value.
+    id_index _index;
     size_t _rows = 0;
     uint64_t _unmatched = 0;
     event_time _watermark = no_watermark;

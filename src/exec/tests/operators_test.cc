@@ -190,7 +190,9 @@ TEST(group_table, keys_stay_findable_through_many_inserts_and_removals) {
         bool added;
         uint32_t g = t.find_or_add(b, key_col, 0, added);
         ASSERT_EQ(added, live.count(k) == 0) << "key " << k << " at step " << step;
-        if (!added) ASSERT_EQ(g, live[k]);
+        if (!added) {
+            ASSERT_EQ(g, live[k]);
+        }
         live[k] = g;
     }
     EXPECT_EQ(t.size(), live.size());

@@ -295,7 +295,9 @@ TEST(binder, row_number_takes_its_limit_from_the_enclosing_filter) {
 
     d = plan_of("SELECT * FROM (" + inner + ") WHERE 1 = rn", true);
     for (const auto& st : d.steps)
-        if (const auto* x = std::get_if<plan::rank_step>(&st)) EXPECT_EQ(x->config.limit, 1);
+        if (const auto* x = std::get_if<plan::rank_step>(&st)) {
+            EXPECT_EQ(x->config.limit, 1);
+        }
 
     auto e = error_of("SELECT * FROM (" + inner + ") WHERE price > 1", true);
     EXPECT_EQ(e.sqlstate, "0A000");

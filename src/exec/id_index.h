@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace spate::exec {
+
+/// An open-addressing hash index (linear probing, backward-shift deletion) of small integer ids
+/// whose hashes and values the owner keeps: the groups of a group_table, the rows of a
+/// row_table, the keys of a join_state. The owner passes `hash_of(id)` and, when looking up,
+/// `same(id)` (whether the id holds the value looked for).
+///
+/// Owned by one of those tables; single-threaded.
+class id_index {
+public:
+    /// The position of the id with hash `h` for which `same` holds, or of the empty position
+    /// where it would go. Call reserve_one() first when the id may then be put there.
+    template <class HashOf, class Same>
+    size_t find(uint64_t h, const HashOf& hash_of, const Same& same) const {
+        if (_slots.empty()) return 0;
+        const size_t mask = _slots.size() - 1;
+        size_t i = h & mask;
+        while (_slots[i]) {
+            uint32_t id = _slots[i] - 1;
+            if (hash_of(id) == h && same(id)) return i;
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+    bool occupied(size_t pos) const { return pos < _slots.size() && _slots[pos] != 0; }
+    uint32_t id_at(size_t pos) const { return _slots[pos] - 1; }
+
+    /// Makes room for one more id (the table stays at most half full).
+    template <class HashOf>
+    void reserve_one(const HashOf& hash_of) {
+        if ((_used + 1) * 2 <= _slots.size()) return;
+        std::vector<uint32_t> old = std::move(_slots);
+        const size_t n = old.empty() ? 1024 : old.size() * 2;
+        _slots.assign(n, 0);
+        for (uint32_t v : old) {
+            if (!v) continue;
+            size_t j = hash_of(v - 1) & (n - 1);
+            while (_slots[j])
+                j = (j + 1) & (n - 1);
+            _slots[j] = v;
+        }
+    }
+    /// Puts `id` at the empty position `pos` that find() gave (after reserve_one()).
+    void put(size_t pos, uint32_t id) {
+        _slots[pos] = id + 1;
+        ++_used;
+    }
+    /// Removes `id`, whose hash is `h`: later ids of its probe run move up into the hole.
+    template <class HashOf>
+    void erase(uint32_t id, uint64_t h, const HashOf& hash_of) {
+        const size_t mask = _slots.size() - 1;
+        size_t i = h & mask;
+        while (_slots[i] != id + 1)
+            i = (i + 1) & mask;
+        _slots[i] = 0;
+        --_used;
+        for (size_t j = (i + 1) & mask; _slots[j]; j = (j + 1) & mask) {
+            size_t home = hash_of(_slots[j] - 1) & mask;
+            // The id at j may fill the hole at i if its home is not in (i, j].
+            bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+            if (!movable) continue;
+            _slots[i] = _slots[j];
+            _slots[j] = 0;
+            i = j;
+        }
+    }
+
+    size_t size() const { return _used; }
+    size_t memory_bytes() const { return _slots.capacity() * sizeof(uint32_t); }
+
+private:
+    std::vector<uint32_t> _slots; ///< id + 1; 0: empty
+    size_t _used = 0;
+};
+
+} // namespace spate::exec
