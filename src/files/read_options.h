@@ -48,6 +48,10 @@ struct file_table {
     /// The columns of a row, in order; with options.filename the last one is "filename".
     std::vector<format::field_spec> columns;
     read_options options; ///< header resolved (never unset)
+    /// Per column: whether its type was inferred (not given in `columns` or `types`), for the
+    /// message when a later value does not fit it.
+    std::vector<bool> inferred;
+    uint64_t sampled_rows = 0; ///< rows the inference looked at
 };
 
 } // namespace spate::files
