@@ -166,6 +166,11 @@ int main(int argc, char** argv) {
                      "without appends (producer.id.expiration.ms)")
         ->check(CLI::Range(int64_t{1}, int64_t{1} << 50))
         ->capture_default_str();
+    server
+        ->add_option("--query-memory-limit", opts.query_memory_limit_mb,
+                     "MiB the operators of one query over files may hold (GROUP BY groups, join "
+                     "rows) before it stops with an error; 0: half of the machine's memory")
+        ->capture_default_str();
     server->add_option("--log-level", log_level, "trace, debug, info, warn, error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
         ->capture_default_str();

@@ -46,6 +46,7 @@ int run_server(const server_options& opts) {
     std::fflush(stdout);
 
     stream::engine sql_engine(kafka, opts.broker.data_dir);
+    sql_engine.set_query_memory_limit(opts.query_memory_limit_mb << 20);
     relation_directory relations;
     pgwire::server pg(shards, opts.pg_addr.to_string(),
                       sql_session_factory(kafka, sql_engine, relations),

@@ -15,6 +15,8 @@ struct server_options {
     broker::host_port pg_addr{"127.0.0.1", 5656};
     /// Event loops to run, one thread each; 0 means one per core.
     unsigned shards = 0;
+    /// The most memory one bounded query's operators may hold, in MiB; 0: half the machine's.
+    uint64_t query_memory_limit_mb = 0;
 };
 
 /// Runs the server until SIGINT or SIGTERM: opens the log under the data directory, serves

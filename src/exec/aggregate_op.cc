@@ -80,7 +80,29 @@ void aggregate_op::push_unwindowed(const columnar::batch& b) {
     _rows.resize(b.rows);
     for (uint32_t r = 0; r < b.rows; ++r)
         _rows[r] = r;
-    push_changelog(*_groups, b, _rows);
+    if (_config.emit_at_end)
+        accumulate(*_groups, b);
+    else
+        push_changelog(*_groups, b, _rows);
+}
+
+void aggregate_op::accumulate(group_table& t, const columnar::batch& b) {
+    _row_groups.resize(b.rows);
+    bool added;
+    if (b.changes.empty()) {
+        for (uint32_t r = 0; r < b.rows; ++r) {
+            uint32_t g = t.find_or_add(b, _config.keys, r, _hashes[r], added);
+            _row_groups[r] = g;
+            t.rows(g) += 1;
+        }
+    } else {
+        for (uint32_t r = 0; r < b.rows; ++r) {
+            uint32_t g = t.find_or_add(b, _config.keys, r, _hashes[r], added);
+            _row_groups[r] = g;
+            t.rows(g) += b.changes[r] == columnar::change::retract ? -1 : 1;
+        }
+    }
+    update(t, b, _rows, _row_groups);
 }
 
 void aggregate_op::push_changelog(group_table& t, const columnar::batch& b,
@@ -189,6 +211,20 @@ void aggregate_op::watermark(event_time wm) {
         _groups->remove(g);
         _next->push(std::move(out));
     }
+    if (wm == end_of_input && _config.emit_at_end && _groups) {
+        // Groups whose rows were all retracted have no row.
+        columnar::batch out = _groups->result_batch();
+        for (uint32_t g : _groups->groups()) {
+            if (_groups->rows(g) <= 0) continue;
+            auto status = _groups->append_result(g, out);
+            if (!status.ok()) report(status, out, uint32_t(out.rows - 1));
+            if (out.rows >= 65536) {
+                _next->push(std::move(out));
+                out = _groups->result_batch();
+            }
+        }
+        if (out.rows) _next->push(std::move(out));
+    }
     while (!_windows.empty() && _windows.begin()->first <= wm) {
         if (!_config.early_updates) emit_window(*_windows.begin()->second);
         _windows.erase(_windows.begin());
@@ -209,6 +245,7 @@ std::string aggregate_op::describe() const {
     for (const auto& c : _config.calls)
         s += ", " + c.fn->name;
     s += _config.window_end_key ? " (emits each window once the watermark passes its end)"
+         : _config.emit_at_end  ? " (emits every group at the end of input)"
                                 : " (emits updates and retractions)";
     return s;
 }

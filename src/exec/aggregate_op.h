@@ -27,6 +27,9 @@ struct aggregate_config {
     /// previous row, insert the new), rather than once when the window closes. The last row a
     /// group sent before its window closed is its final result.
     bool early_updates = false;
+    /// Unwindowed, in a bounded query: fold every batch into the groups and send each group's
+    /// row once, at the end of input, instead of a changelog after every batch.
+    bool emit_at_end = false;
 };
 
 /// GROUP BY with aggregates. Output rows are the key values followed by one value per call.
@@ -57,6 +60,8 @@ private:
     /// `_hashes` holds the batch's key hashes.
     void push_changelog(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows);
     void push_windowed(const columnar::batch& b);
+    /// emit_at_end: adds `b` to the groups, sending nothing.
+    void accumulate(group_table& t, const columnar::batch& b);
     /// Updates every call's states for `rows` of `b`, whose groups are `groups` (same length).
     void update(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows,
                 std::span<const uint32_t> groups);

@@ -30,6 +30,10 @@ dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bi
 /// repeats each row (HOP repeats it size / slide times): a projection step in front of it.
 void prune_before_window(dataflow& d);
 
+/// Reads from files only the columns the first step after the file uses (a file parsed into
+/// fewer columns is cheaper): sets file_columns and remaps that step.
+void prune_file_columns(dataflow& d);
+
 /// Keeps in a join's state and output only the columns the step after it (its SELECT list or
 /// the aggregate's inputs) and its residual condition read.
 void prune_join_columns(dataflow& d);

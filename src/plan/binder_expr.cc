@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -149,6 +150,26 @@ bound_expr_ptr expr_binder::bind_column(const ast::column_ref_expr& c, const sco
             fail("42702", fmt::format("column reference \"{}\" is ambiguous", joined(c.names)),
                  c.pos);
         found = &col;
+    }
+    if (!found) {
+        // A column named with capitals (a CSV header, a JSON key) is found by its name in any
+        // case when no column has the name exactly and only one matches so.
+        auto same_folded = [&](const std::string& a) {
+            return a.size() == name.size() &&
+                   std::equal(a.begin(), a.end(), name.begin(), [](char x, char y) {
+                       return std::tolower(static_cast<unsigned char>(x)) ==
+                              std::tolower(static_cast<unsigned char>(y));
+                   });
+        };
+        const scope_column* folded = nullptr;
+        bool ambiguous = false;
+        for (const auto& col : s.columns) {
+            if (col.hidden || !same_folded(col.name)) continue;
+            if (!qualifier.empty() && col.qualifier != qualifier) continue;
+            if (folded) ambiguous = true;
+            folded = &col;
+        }
+        if (!ambiguous) found = folded;
     }
     if (!found && !qualifier.empty()) {
         bool known = false;

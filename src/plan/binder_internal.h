@@ -96,3 +96,30 @@ int64_t constant_interval_ms(const expr::bound_expr_ptr& e, sql::source_pos pos,
                              std::string_view what);
 
 } // namespace spate::plan::detail
+
+namespace spate::files {
+struct file_table;
+}
+
+namespace spate::plan::detail {
+
+/// A named argument of read_csv / read_json / read_text, bound to a constant.
+struct file_arg {
+    std::string name; ///< lower case
+    columnar::value value;
+    sql::source_pos pos;
+};
+
+/// Opens the files a FROM item reads: `FROM 'path'` (`function` empty: the format follows the
+/// extension) or read_csv / read_json / read_text(path, name => value, ...), and infers their
+/// schema. Throws sql::sql_error: 58P01 no such file, 22P04 a file that cannot be read or
+/// sampled, 42883 an unknown option, 22023 a bad option value.
+std::shared_ptr<const files::file_table> open_file_table(std::string_view function,
+                                                         const std::string& path,
+                                                         const std::vector<file_arg>& args,
+                                                         sql::source_pos pos);
+
+/// Whether `name` (lower case) is a table function reading files.
+bool is_file_function(std::string_view name);
+
+} // namespace spate::plan::detail

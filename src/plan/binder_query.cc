@@ -3,6 +3,7 @@
 // ORDER BY, LIMIT and OFFSET.
 
 #include "expr/function_registry.h"
+#include "files/read_options.h"
 #include "plan/binder_internal.h"
 #include "plan/expr_rewrite.h"
 
@@ -266,9 +267,16 @@ private:
             return inner;
         }
         case ast::table_ref_kind::function:
+            if (auto split = as_split_table(t)) {
+                // FROM unnest(...) alone: over one row without columns.
+                d.input = input_kind::none;
+                return plan_unnest(*split, scope{}, d, unnest_column_name(t), t.alias);
+            }
+            if (is_file_function(lower(t.as<ast::function_table_ref>().name.back())))
+                return plan_file_function(t, d);
             return plan_window_function(t.as<ast::function_table_ref>(), d);
         case ast::table_ref_kind::file:
-            fail("0A000", "reading files in FROM is not supported yet", t.pos);
+            return plan_file(t, "", t.as<ast::file_table_ref>().path, {}, d);
         case ast::table_ref_kind::join: {
             const auto& j = t.as<ast::join_table_ref>();
             bool left_nullable = j.type == ast::join_type::right || j.type == ast::join_type::full;
@@ -376,6 +384,22 @@ private:
     scope plan_join(dataflow& d, scope left, const ast::table_ref& right_ref, ast::join_type type,
                     const ast::expr* on, const std::vector<std::string>& using_columns,
                     join_context ctx, sql::source_pos pos) {
+        if (auto split = as_split_table(right_ref)) {
+            // FROM t, unnest(...): each row of t with each piece (a lateral cross join).
+            if (type != ast::join_type::cross && type != ast::join_type::inner)
+                fail("0A000", "only a cross or inner join with unnest(...) is supported",
+                     right_ref.pos);
+            if (!using_columns.empty())
+                fail("0A000", "a join with unnest(...) takes no USING", right_ref.pos);
+            scope out = plan_unnest(*split, std::move(left), d, unnest_column_name(right_ref),
+                                    right_ref.alias);
+            if (on) {
+                auto cond = _exprs.bind(*on, out);
+                check_boolean(cond, "JOIN/ON", on->pos);
+                d.steps.push_back(stateless_step{cond, {}});
+            }
+            return out;
+        }
         auto rd = std::make_shared<dataflow>();
         bool left_preserved = type == ast::join_type::left || type == ast::join_type::full;
         bool right_preserved = type == ast::join_type::right || type == ast::join_type::full;
@@ -618,6 +642,152 @@ private:
         return merged;
     }
 
+    /// read_csv / read_json / read_text(path, name => value, ...).
+    scope plan_file_function(const ast::table_ref& t, dataflow& d) {
+        const auto& f = t.as<ast::function_table_ref>();
+        std::string name = lower(f.name.back());
+        std::string path;
+        std::vector<file_arg> args;
+        scope none;
+        for (size_t i = 0; i < f.args.size(); ++i) {
+            const auto& a = f.args[i];
+            if (a.kind != ast::table_arg_kind::value)
+                fail("42601", fmt::format("{} takes a path and named options", name), a.pos);
+            auto b = _exprs.bind(*a.value, none);
+            if (b->kind != expr::expr_kind::constant)
+                fail("22023", fmt::format("the arguments of {} must be constants", name), a.pos);
+            if (i == 0 && a.name.empty()) {
+                if (b->constant.is_null() || !b->type.is_string())
+                    fail("22023",
+                         fmt::format("the first argument of {} is the path, a string", name),
+                         a.pos);
+                path = b->constant.as_string();
+                continue;
+            }
+            if (a.name.empty())
+                fail("42601",
+                     fmt::format("{}'s options are named: {}(path, header => true)", name, name),
+                     a.pos);
+            args.push_back({lower(a.name), b->constant, a.pos});
+        }
+        if (path.empty()) fail("42601", fmt::format("{} needs a path", name), f.pos);
+        return plan_file(t, name, path, args, d);
+    }
+
+    /// A file table as the dataflow's input.
+    scope plan_file(const ast::table_ref& t, const std::string& function, const std::string& path,
+                    const std::vector<file_arg>& args, dataflow& d) {
+        if (_opt.continuous)
+            fail("0A000", "a materialized view or sink cannot read files", t.pos,
+                 "Load the file into a topic (COPY topic FROM 'file' or spate produce) and "
+                 "read it through a source.");
+        auto table = open_file_table(function, path, args, t.pos);
+        d.input = input_kind::file;
+        d.file = table;
+        // The qualifier: the alias, else the file name without folders and extensions.
+        std::string q = t.alias;
+        if (q.empty()) {
+            q = path.substr(
+                path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+            q = q.substr(0, q.find('.'));
+        }
+        scope s;
+        uint32_t i = 0;
+        for (const auto& c : table->columns) {
+            std::string n = i < t.column_aliases.size() ? t.column_aliases[i] : c.name;
+            s.columns.push_back({n, q, c.type, i, false, false});
+            d.input_schema.push_back({n, c.type, false, false});
+            d.file_columns.push_back(i);
+            ++i;
+        }
+        return s;
+    }
+
+    /// The string and separator of a set-returning split: `unnest(string_to_array(s, sep))`
+    /// (also string_split, str_split, regexp_split_to_array) or `regexp_split_to_table(s, p)`;
+    /// null when `e` is no such call. Throws for an unnest of anything else.
+    struct split_call {
+        const ast::expr* text = nullptr;
+        const ast::expr* separator = nullptr;
+        bool regex = false;
+    };
+    static std::optional<split_call> as_split_call(const ast::expr& e) {
+        if (e.kind != ast::expr_kind::function_call) return std::nullopt;
+        const auto& f = e.as<ast::function_call_expr>();
+        std::string name = lower(f.name.back());
+        if (name != "unnest" && name != "regexp_split_to_table") return std::nullopt;
+        if (f.star || f.distinct || f.over || !f.over_name.empty())
+            fail("42601", fmt::format("{} is not an aggregate or window function", name), f.pos);
+        if (name == "regexp_split_to_table") {
+            if (f.args.size() != 2)
+                fail("42883", "regexp_split_to_table takes a string and a pattern", f.pos);
+            return split_call{f.args[0].value.get(), f.args[1].value.get(), true};
+        }
+        if (f.args.size() != 1) fail("0A000", "unnest takes one array", f.pos);
+        return as_split_call_args("unnest", *f.args[0].value, f.pos);
+    }
+
+    /// The split a FROM item calls for (UNNEST(...) or regexp_split_to_table(...)), if any.
+    static std::optional<split_call> as_split_table(const ast::table_ref& t) {
+        if (t.kind != ast::table_ref_kind::function) return std::nullopt;
+        const auto& f = t.as<ast::function_table_ref>();
+        std::string name = lower(f.name.back());
+        if (name != "unnest" && name != "regexp_split_to_table") return std::nullopt;
+        for (const auto& a : f.args)
+            if (a.kind != ast::table_arg_kind::value || !a.name.empty())
+                fail("42601", fmt::format("{} takes plain values", name), a.pos);
+        if (name == "unnest") {
+            if (f.args.size() != 1) fail("0A000", "unnest takes one array", f.pos);
+            return as_split_call_args("unnest", *f.args[0].value, f.pos);
+        }
+        if (f.args.size() != 2)
+            fail("42883", "regexp_split_to_table takes a string and a pattern", f.pos);
+        return split_call{f.args[0].value.get(), f.args[1].value.get(), true};
+    }
+    static split_call as_split_call_args(const char*, const ast::expr& a, sql::source_pos pos) {
+        if (a.kind == ast::expr_kind::function_call) {
+            const auto& inner = a.as<ast::function_call_expr>();
+            std::string in = lower(inner.name.back());
+            bool plain = in == "string_to_array" || in == "string_split" || in == "str_split";
+            if ((plain || in == "regexp_split_to_array") && inner.args.size() == 2)
+                return split_call{inner.args[0].value.get(), inner.args[1].value.get(), !plain};
+        }
+        fail("0A000", "unnest is supported over a split string only", pos,
+             "Arrays are not a type of their own yet: write unnest(string_to_array(text, "
+             "separator)) or regexp_split_to_table(text, pattern).");
+    }
+    /// The name of an unnest's column: the alias's first column name, else the alias, else
+    /// the function's name.
+    static std::string unnest_column_name(const ast::table_ref& t) {
+        if (!t.column_aliases.empty()) return t.column_aliases[0];
+        if (!t.alias.empty()) return t.alias;
+        return lower(t.as<ast::function_table_ref>().name.back());
+    }
+
+    /// Appends an unnest step for `call` bound over `in` and returns `in` with the piece column
+    /// (named `name`) after its columns.
+    scope plan_unnest(const split_call& call, scope in, dataflow& d, const std::string& name,
+                      const std::string& qualifier) {
+        auto text = _exprs.bind(*call.text, in);
+        auto sep = _exprs.bind(*call.separator, in);
+        auto want_text = [&](bound_expr_ptr& b, const ast::expr& at, const char* what) {
+            if (b->type.id == columnar::type_id::null) {
+                b = expr::make_constant(columnar::value::null(columnar::type_id::varchar));
+                return;
+            }
+            if (!b->type.is_string())
+                fail("42883",
+                     fmt::format("the {} to split must be text, not {}", what, b->type.to_string()),
+                     at.pos);
+        };
+        want_text(text, *call.text, "string");
+        want_text(sep, *call.separator, call.regex ? "pattern" : "separator");
+        d.steps.push_back(unnest_step{text, sep, call.regex});
+        in.columns.push_back(
+            {name, qualifier, columnar::type_id::varchar, in.width(), false, false});
+        return in;
+    }
+
     scope plan_window_function(const ast::function_table_ref& f, dataflow& d) {
         std::string name = lower(f.name.back());
         if (name != "tumble" && name != "hop" && name != "session")
@@ -846,6 +1016,34 @@ private:
             where = nullptr;
         }
 
+        // A set-returning unnest in the SELECT list: the rows are repeated first, and the item
+        // reads the piece column.
+        std::optional<uint32_t> unnest_item, unnest_column;
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (!items[i].e) continue;
+            auto split = as_split_call(*items[i].e);
+            if (!split) continue;
+            if (aggregating)
+                fail("0A000",
+                     "unnest in the SELECT list of a query with GROUP BY or aggregates "
+                     "is not supported",
+                     items[i].e->pos,
+                     "Unnest in FROM: SELECT w, count(*) FROM t, "
+                     "unnest(string_to_array(t.line, ' ')) AS w GROUP BY w.");
+            if (unnest_item)
+                fail("0A000", "only one unnest per SELECT list is supported", items[i].e->pos);
+            if (where) {
+                d.steps.push_back(stateless_step{where, {}});
+                where = nullptr;
+            }
+            in = plan_unnest(*split, std::move(in), d, "?unnest?", "");
+            in.columns.back().hidden = true;
+            unnest_item = uint32_t(i);
+            unnest_column = in.columns.back().index;
+        }
+        // The items point into the scope's columns, which just moved.
+        if (unnest_item) items = expand_items(core, in);
+
         scope out;
         std::vector<bound_expr_ptr> proj;
         bound_expr_ptr having;
@@ -855,10 +1053,14 @@ private:
                  "sessions exist only once rows are merged",
                  core.items.empty() ? core.pos : core.items[0].pos);
         if (!aggregating) {
-            for (const auto& it : items) {
-                bound_expr_ptr b = it.e ? _exprs.bind(*it.e, in)
-                                        : expr::make_column_ref(it.column->index, it.column->type,
-                                                                it.column->name);
+            for (size_t ii = 0; ii < items.size(); ++ii) {
+                const auto& it = items[ii];
+                bound_expr_ptr b =
+                    unnest_item == ii
+                        ? expr::make_column_ref(*unnest_column, columnar::type_id::varchar, it.name)
+                    : it.e
+                        ? _exprs.bind(*it.e, in)
+                        : expr::make_column_ref(it.column->index, it.column->type, it.column->name);
                 scope_column col{it.name, "",
                                  b->type, uint32_t(proj.size()),
                                  false,   it.column ? it.column->not_null : false};
@@ -1245,6 +1447,7 @@ dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bi
     if (p._order_planned) d.order_by = p._pending_order;
     prune_before_window(d);
     prune_join_columns(d);
+    prune_file_columns(d);
     return d;
 }
 

@@ -12,6 +12,10 @@
 #include <variant>
 #include <vector>
 
+namespace spate::files {
+struct file_table;
+}
+
 namespace spate::plan {
 
 /// WHERE and/or a SELECT list: keep rows where `predicate` holds (when set), then compute
@@ -63,7 +67,20 @@ struct rank_step {
     exec::rank_config config;
 };
 
-using step = std::variant<stateless_step, window_step, aggregate_step, join_step, rank_step>;
+/// UNNEST of a split string (`unnest(string_to_array(text, separator))`, or with `regex`
+/// `regexp_split_to_table(text, pattern)`): each row once per piece, the piece appended as a
+/// varchar column (exec::unnest_op).
+struct unnest_step {
+    expr::bound_expr_ptr text;
+    expr::bound_expr_ptr separator;
+    bool regex = false;
+};
+
+using step =
+    std::variant<stateless_step, window_step, aggregate_step, join_step, rank_step, unnest_step>;
+
+/// Whether the dataflow or a join's input in it reads files.
+bool reads_files(const dataflow& d);
 
 /// Whether a step starts a new stage: its input is exchanged between shards by key.
 bool is_exchange_step(const step& s);
@@ -88,6 +105,7 @@ enum class input_kind : uint8_t {
     source, ///< a topic, through a source's format and constraints
     view,   ///< a materialized view's current rows
     none,   ///< no FROM: one row with no columns
+    file,   ///< files read once (bounded queries only): CSV, JSON or text
 };
 
 /// A query planned as a chain of steps from one input to one output: what the engine runs,
@@ -96,6 +114,10 @@ struct dataflow {
     input_kind input = input_kind::none;
     std::shared_ptr<const source_def> source; ///< input == source
     std::string view_name;                    ///< input == view
+    /// input == file: the files and their schema, and the columns of it the query reads (in
+    /// input_schema's order).
+    std::shared_ptr<const files::file_table> file;
+    std::vector<uint32_t> file_columns;
     /// The input's columns as the first step sees them (a source's end with the hidden
     /// partition and offset columns).
     schema input_schema;

@@ -1,3 +1,4 @@
+#include "files/read_options.h"
 #include "plan/dataflow.h"
 
 #include <fmt/format.h>
@@ -36,6 +37,13 @@ std::vector<uint32_t> exchange_keys_of(const step& s, int port) {
         return port == 0 ? j->config.left.keys : j->config.right.keys;
     if (const auto* r = std::get_if<rank_step>(&s)) return r->config.partition_keys;
     return {};
+}
+
+bool reads_files(const dataflow& d) {
+    if (d.input == input_kind::file) return true;
+    for (const auto& st : d.steps)
+        if (auto* j = std::get_if<join_step>(&st); j && reads_files(*j->right)) return true;
+    return false;
 }
 
 std::vector<std::shared_ptr<const source_def>> sources_of(const dataflow& d) {
@@ -118,6 +126,19 @@ std::vector<std::string> explain(const dataflow& d) {
         break;
     case input_kind::view: lines.push_back("View " + d.view_name + " (its current rows)"); break;
     case input_kind::none: lines.push_back("One row (no FROM)"); break;
+    case input_kind::file: {
+        const auto& t = *d.file;
+        const char* fmt_name = t.options.format == files::file_format::csv    ? "csv"
+                               : t.options.format == files::file_format::json ? "json"
+                                                                              : "text";
+        std::string cols;
+        for (uint32_t c : d.file_columns)
+            cols += (cols.empty() ? "" : ", ") + t.columns[c].name;
+        lines.push_back(fmt::format("Files '{}' ({} file(s), {}; reads [{}] of {} column(s)), "
+                                    "in parallel chunks",
+                                    t.pattern, t.files.size(), fmt_name, cols, t.columns.size()));
+        break;
+    }
     }
     explain_steps(d, lines);
     if (!d.order_by.empty()) {
@@ -159,6 +180,10 @@ void explain_steps(const dataflow& d, std::vector<std::string>& lines) {
         } else if (auto* s = std::get_if<stateless_step>(&st)) {
             if (s->predicate) lines.push_back("  Filter: " + s->predicate->to_string());
             if (!s->projections.empty()) lines.push_back("  Project: " + exprs(s->projections));
+        } else if (auto* u = std::get_if<unnest_step>(&st)) {
+            lines.push_back(fmt::format("  Unnest: {}({}, {}) as a new column",
+                                        u->regex ? "regexp_split_to_table" : "string_to_array",
+                                        u->text->to_string(), u->separator->to_string()));
         } else if (auto* w = std::get_if<window_step>(&st)) {
             if (w->session)
                 lines.push_back(fmt::format("  Session: ${} with a gap of {} ms (each row's own "

@@ -17,7 +17,8 @@ void prune_before_window(dataflow& d) {
             prune_before_window(*right);
             j->right = std::move(right);
         }
-    if (d.input != input_kind::source || d.steps.size() < 2) return;
+    if ((d.input != input_kind::source && d.input != input_kind::file) || d.steps.size() < 2)
+        return;
     auto* window = std::get_if<window_step>(&d.steps[0]);
     auto* next = std::get_if<stateless_step>(&d.steps[1]);
     if (!window || !next || next->projections.empty()) return;
@@ -81,6 +82,64 @@ void prune_join_columns(dataflow& d) {
         if (next->predicate) next->predicate = remap_columns(next->predicate, map);
         for (auto& p : next->projections)
             p = remap_columns(p, map);
+    }
+}
+
+} // namespace spate::plan
+
+namespace spate::plan {
+
+void prune_file_columns(dataflow& d) {
+    for (auto& st : d.steps)
+        if (auto* j = std::get_if<join_step>(&st)) {
+            auto right = std::make_shared<dataflow>(*j->right);
+            prune_file_columns(*right);
+            j->right = std::move(right);
+        }
+    if (d.input != input_kind::file || d.steps.empty()) return;
+    const uint32_t n = uint32_t(d.input_schema.size());
+    std::vector<uint8_t> used(n, 0);
+    auto* stateless = std::get_if<stateless_step>(&d.steps[0]);
+    auto* aggregate = std::get_if<aggregate_step>(&d.steps[0]);
+    if (stateless) {
+        if (stateless->projections.empty()) return; // a filter passes every column on
+        if (stateless->predicate) collect_columns(*stateless->predicate, used);
+        for (const auto& p : stateless->projections)
+            collect_columns(*p, used);
+    } else if (aggregate && !aggregate->session) {
+        for (uint32_t k : aggregate->config.keys)
+            used[k] = 1;
+        for (const auto& c : aggregate->config.calls) {
+            for (uint32_t a : c.args)
+                used[a] = 1;
+            if (c.filter) used[*c.filter] = 1;
+        }
+    } else {
+        return;
+    }
+    std::vector<uint32_t> map(n, 0), columns;
+    schema input;
+    for (uint32_t i = 0; i < n; ++i) {
+        if (!used[i]) continue;
+        map[i] = uint32_t(columns.size());
+        columns.push_back(d.file_columns[i]);
+        input.push_back(d.input_schema[i]);
+    }
+    if (columns.size() == n) return;
+    d.file_columns = std::move(columns);
+    d.input_schema = std::move(input);
+    if (stateless) {
+        if (stateless->predicate) stateless->predicate = remap_columns(stateless->predicate, map);
+        for (auto& p : stateless->projections)
+            p = remap_columns(p, map);
+        return;
+    }
+    for (auto& k : aggregate->config.keys)
+        k = map[k];
+    for (auto& c : aggregate->config.calls) {
+        for (auto& a : c.args)
+            a = map[a];
+        if (c.filter) c.filter = map[*c.filter];
     }
 }
 

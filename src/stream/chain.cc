@@ -5,6 +5,7 @@
 #include "exec/rank_op.h"
 #include "exec/session_aggregate_op.h"
 #include "exec/stateless_op.h"
+#include "exec/unnest_op.h"
 #include "exec/window_assign_op.h"
 
 namespace spate::stream {
@@ -33,7 +34,9 @@ origin_columns origin_after(const plan::step& st, origin_columns in) {
         }
         return out;
     }
-    if (std::holds_alternative<plan::window_step>(st)) return in;
+    if (std::holds_alternative<plan::window_step>(st) ||
+        std::holds_alternative<plan::unnest_step>(st))
+        return in;
     return {};
 }
 
@@ -94,6 +97,9 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
         if (const auto* s = std::get_if<plan::stateless_step>(&d.steps[i])) {
             op = std::make_unique<exec::stateless_op>(next, sink.get(), s->predicate,
                                                       s->projections);
+        } else if (const auto* u = std::get_if<plan::unnest_step>(&d.steps[i])) {
+            op = std::make_unique<exec::unnest_op>(next, sink.get(), u->text, u->separator,
+                                                   u->regex);
         } else if (const auto* w = std::get_if<plan::window_step>(&d.steps[i])) {
             op = std::make_unique<exec::window_assign_op>(next, sink.get(), w->time_column,
                                                           w->size_ms, w->slide_ms, w->offset_ms,
@@ -130,6 +136,7 @@ op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::ou
             }
             exec::aggregate_config cfg = a.config;
             cfg.global_row_on_end = bounded && a.global;
+            cfg.emit_at_end = bounded;
             op = std::make_unique<exec::aggregate_op>(next, sink.get(), std::move(cfg));
         }
         next = op.get();

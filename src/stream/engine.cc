@@ -216,7 +216,10 @@ asio::awaitable<statement_result> engine::run(const sql::statement& s, std::stri
     case K::insert:
         throw sql::sql_error("0A000", "INSERT is not supported yet", s.pos,
                              "Produce records to the source's topic with a Kafka client.");
-    case K::copy: throw sql::sql_error("0A000", "COPY is not supported yet", s.pos);
+    case K::copy: {
+        auto op = copy(s, params);
+        co_return co_await std::move(op);
+    }
     case K::session: {
         statement_result r;
         r.tag = "SET";

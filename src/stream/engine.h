@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "broker/topic_table.h"
 #include "columnar/batch.h"
 #include "columnar/value.h"
 #include "plan/catalog_types.h"
@@ -22,6 +23,7 @@ class kafka_broker;
 namespace spate::sql {
 struct statement;
 struct query;
+struct copy_statement;
 } // namespace spate::sql
 
 namespace spate::stream {
@@ -73,6 +75,11 @@ public:
     /// Runs one statement. Throws sql::sql_error for anything the user must fix.
     boost::asio::awaitable<statement_result> execute(std::string sql,
                                                      std::vector<columnar::value> params);
+    /// The most memory the operators of one bounded query may hold (bytes; 0: no limit).
+    void set_query_memory_limit(uint64_t bytes) { _query_memory_limit = bytes; }
+    /// Worker threads of a bounded query over files (0: one per core).
+    void set_query_workers(unsigned n) { _query_workers = n; }
+
     /// Plans one statement without running it. Throws sql::sql_error.
     statement_description describe(const std::string& sql);
     /// Every source, view and sink with its columns.
@@ -89,6 +96,20 @@ private:
     boost::asio::awaitable<statement_result> select(const sql::query& q,
                                                     const std::vector<columnar::value>& params);
     statement_result show(const sql::statement& s) const;
+    /// COPY (query) TO 'file', COPY name TO 'file', COPY topic_or_source FROM 'file'.
+    boost::asio::awaitable<statement_result> copy(const sql::statement& s,
+                                                  const std::vector<columnar::value>& params);
+    boost::asio::awaitable<statement_result> copy_to(const sql::copy_statement& c,
+                                                     std::string format, std::optional<bool> header,
+                                                     char delimiter, std::string null_string,
+                                                     const std::vector<columnar::value>& params);
+    boost::asio::awaitable<statement_result>
+    copy_from(const sql::copy_statement& c, std::string format, std::optional<bool> header,
+              char delimiter, std::string null_string, std::string key, bool ignore_errors);
+    /// Appends record batches to a partition, on its shard, and waits until they are synced;
+    /// returns an error message or "".
+    boost::asio::awaitable<std::string> append_synced(broker::partition_ref ref,
+                                                      std::shared_ptr<std::vector<std::byte>> data);
     /// SHOW PIPELINES: every view's, sink's and source validation's counters, from the shards.
     boost::asio::awaitable<statement_result> show_pipelines();
     /// SHOW OPERATORS: the stateful operators of every running view and sink, with the
@@ -97,6 +118,9 @@ private:
     statement_result explain(const sql::statement& s, const std::vector<columnar::value>& params);
     /// Runs a planned query once over what its input holds now.
     boost::asio::awaitable<statement_result> run_bounded(const plan::dataflow& d);
+    /// run_bounded() for a query reading files: on a worker thread per core, the files read in
+    /// parallel chunks (parallel_graph), other inputs fetched first.
+    boost::asio::awaitable<statement_result> run_parallel(const plan::dataflow& d);
     /// Pushes every record of `source` now in its topic, decoded, into `entry`.
     boost::asio::awaitable<void> read_source_to_end(std::shared_ptr<const plan::source_def> source,
                                                     exec::output* entry, dead_letters& letters);
@@ -117,6 +141,8 @@ private:
     catalog _catalog;
     std::filesystem::path _sql_dir;
     std::map<std::string, std::shared_ptr<pipeline>> _validators;
+    uint64_t _query_memory_limit = 0;
+    unsigned _query_workers = 0;
     bool _replaying = false;
     bool _stopping = false;
     std::unique_ptr<boost::asio::steady_timer> _progress_timer;

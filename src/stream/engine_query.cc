@@ -70,6 +70,10 @@ asio::awaitable<statement_result> engine::select(const sql::query& q,
 }
 
 asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d) {
+    if (plan::reads_files(d)) {
+        auto op = run_parallel(d);
+        co_return co_await std::move(op);
+    }
     bounded_graph g(d);
     statement_result r;
     for (size_t leaf = 0; leaf < g.leaf_count(); ++leaf) {

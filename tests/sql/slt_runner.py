@@ -15,6 +15,7 @@ failed, 2 for bad usage. Debian's /usr/bin/python3 with psycopg2 and kafka-pytho
 
 import argparse
 import difflib
+import os
 import re
 import shutil
 import signal
@@ -89,6 +90,7 @@ class file_run:
 
     def __init__(self, path, options):
         self.path = path
+        self.scratch = None
         self.options = options
         self.conn = None
         self.kafka = None
@@ -142,6 +144,14 @@ class file_run:
             except psycopg2.Error:
                 pass  # the server is gone: the connection breaks anyway
 
+    def subst(self, sql):
+        """The SQL with `__DATA_DIR__` as the absolute folder of the .test file (its data files)
+        and `__TEST_DIR__` as a scratch folder of this run (for files a test writes)."""
+        if "__TEST_DIR__" in sql and self.scratch is None:
+            self.scratch = tempfile.mkdtemp(prefix="spate-slt-scratch-")
+        sql = sql.replace("__DATA_DIR__", os.path.dirname(os.path.abspath(self.path)))
+        return sql.replace("__TEST_DIR__", self.scratch or "")
+
     def open(self):
         """Starts the watchdog (--timeout), the server (--server) and connects."""
         self._watchdog = threading.Timer(self.options.timeout, self._time_out)
@@ -174,6 +184,8 @@ class file_run:
             self.server.kill()
         if self.tmp is not None and not self.options.keep_data:
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.scratch is not None and not self.options.keep_data:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _need_conn(self):
         if self.conn is None:
@@ -192,7 +204,7 @@ class file_run:
         self._need_conn()
         try:
             with self.conn.cursor() as cur:
-                cur.execute(rec.sql)
+                cur.execute(self.subst(rec.sql))
         except psycopg2.Error as e:
             if rec.expect_ok:
                 raise failure(f"statement failed: {self._error_text(e)}")
@@ -222,7 +234,7 @@ class file_run:
     def _fetch(self, rec):
         """(column type OIDs, rows of written values). Raises psycopg2.Error, failure."""
         with self.conn.cursor() as cur:
-            cur.execute(rec.sql)
+            cur.execute(self.subst(rec.sql))
             if cur.description is None:
                 raise failure("the query returned no result set (is it a statement?)")
             oids = [d.type_code for d in cur.description]

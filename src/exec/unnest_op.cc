@@ -1,0 +1,132 @@
+#include "exec/unnest_op.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace spate::exec {
+
+unnest_op::unnest_op(output* next, row_sink* rejects, expr::bound_expr_ptr text,
+                     expr::bound_expr_ptr separator, bool regex)
+    : op(next), _rejects(rejects), _text_expr(text), _sep_expr(separator), _text(text),
+      _sep(separator), _regex(regex) {}
+
+unnest_op::~unnest_op() = default;
+
+void unnest_op::split_plain(std::string_view s, const columnar::column& sep, size_t row) {
+    if (s.empty()) return;
+    if (sep.is_null(row)) {
+        // Into characters (UTF-8 sequences kept whole).
+        for (size_t i = 0; i < s.size();) {
+            size_t n = 1;
+            auto c = static_cast<unsigned char>(s[i]);
+            if (c >= 0xF0)
+                n = 4;
+            else if (c >= 0xE0)
+                n = 3;
+            else if (c >= 0xC0)
+                n = 2;
+            n = std::min(n, s.size() - i);
+            _pieces.push_back(s.substr(i, n));
+            i += n;
+        }
+        return;
+    }
+    std::string_view d = sep.strs()[row].view();
+    if (d.empty()) {
+        _pieces.push_back(s);
+        return;
+    }
+    size_t from = 0;
+    if (d.size() == 1) {
+        const char c = d[0];
+        for (;;) {
+            const void* hit = std::memchr(s.data() + from, c, s.size() - from);
+            if (!hit) break;
+            size_t at = size_t(static_cast<const char*>(hit) - s.data());
+            _pieces.push_back(s.substr(from, at - from));
+            from = at + 1;
+        }
+    } else {
+        for (size_t at; (at = s.find(d, from)) != std::string_view::npos; from = at + d.size())
+            _pieces.push_back(s.substr(from, at - from));
+    }
+    _pieces.push_back(s.substr(from));
+}
+
+bool unnest_op::split_regex(std::string_view s, std::string_view pattern, std::string& why) {
+    if (!_re || pattern != _re_pattern) {
+        RE2::Options opt;
+        opt.set_log_errors(false);
+        _re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), opt);
+        _re_pattern = std::string(pattern);
+        if (!_re->ok()) {
+            why = "invalid regular expression: " + _re->error();
+            _re.reset();
+            return false;
+        }
+    }
+    // Postgres' regexp_split_to_table: pieces between matches; an empty match splits between
+    // characters, and never at the very start or end.
+    size_t from = 0, pos = 0;
+    re2::StringPiece input(s.data(), s.size()), m;
+    while (pos <= s.size()) {
+        if (!_re->Match(input, pos, s.size(), RE2::UNANCHORED, &m, 1)) break;
+        size_t start = size_t(m.data() - s.data());
+        size_t len = m.size();
+        if (len == 0) {
+            if (start >= s.size()) break;
+            if (start == from) {
+                pos = start + 1;
+                if (start == 0) continue;
+            }
+        }
+        _pieces.push_back(s.substr(from, start - from));
+        from = start + len;
+        pos = len ? from : start + 1;
+    }
+    _pieces.push_back(s.substr(from));
+    return true;
+}
+
+void unnest_op::push(columnar::batch b) {
+    if (b.rows == 0) return;
+    _errors.clear();
+    columnar::column_ptr text = _text.evaluate(b, _errors);
+    columnar::column_ptr sep = _sep.evaluate(b, _errors);
+    for (const auto& e : _errors.all())
+        _rejects->invalid(b, e.row, e.sqlstate, e.message);
+    auto piece_col = std::make_shared<columnar::column>(columnar::type_id::varchar, b.rows);
+    piece_col->borrow_strings(*text);
+    _rows.clear();
+    std::string why;
+    for (uint32_t r = 0; r < b.rows; ++r) {
+        if (text->is_null(r)) continue;
+        std::string_view s = text->strs()[r].view();
+        _pieces.clear();
+        if (!_regex) {
+            split_plain(s, *sep, r);
+        } else if (sep->is_null(r)) {
+            continue;
+        } else if (!split_regex(s, sep->strs()[r].view(), why)) {
+            _rejects->invalid(b, r, "2201B", why);
+            continue;
+        }
+        for (auto p : _pieces) {
+            piece_col->push_string_ref({p.data(), uint32_t(p.size())});
+            _rows.push_back(r);
+        }
+    }
+    if (_rows.empty()) return;
+    columnar::batch out = b.gather(_rows);
+    out.columns.push_back(std::move(piece_col));
+    _next->push(std::move(out));
+}
+
+std::string unnest_op::describe() const {
+    return (_regex ? "Unnest: regexp_split_to_table(" : "Unnest: string_to_array(") +
+           _text_expr->to_string() + ", " + _sep_expr->to_string() + ")";
+}
+
+} // namespace spate::exec

@@ -1,0 +1,222 @@
+#include "stream/parallel_graph.h"
+
+#include "exec/row_key.h"
+#include "sql/sql_error.h"
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <thread>
+
+namespace spate::stream {
+
+/// A leaf or inner segment's way out to the next segment: rows to the inbox of the worker
+/// owning their key. Watermarks are not passed on: the graph finishes each segment itself
+/// once all of its input arrived. Used by one worker.
+class parallel_graph::exchange final : public exec::output {
+public:
+    exchange(parallel_graph& g, size_t target, int port, std::vector<uint32_t> keys)
+        : _g(g), _target(target), _port(port), _keys(std::move(keys)) {}
+
+    void push(columnar::batch b) override {
+        if (b.rows == 0) return;
+        unsigned n = _g._workers;
+        if (_keys.empty() || n == 1) {
+            deliver(0, std::move(b));
+            return;
+        }
+        exec::hash_rows(b, _keys, _hashes);
+        _rows.resize(n);
+        for (auto& r : _rows)
+            r.clear();
+        for (uint32_t r = 0; r < b.rows; ++r)
+            _rows[_hashes[r] % n].push_back(r);
+        for (unsigned w = 0; w < n; ++w) {
+            if (_rows[w].empty()) continue;
+            if (_rows[w].size() == b.rows)
+                deliver(w, std::move(b));
+            else
+                deliver(w, b.gather(_rows[w]));
+        }
+    }
+    void watermark(exec::event_time) override {}
+
+private:
+    void deliver(unsigned worker, columnar::batch b) {
+        auto& box = _g.inbox_of(_target, _port, worker);
+        std::lock_guard lock(box.lock);
+        box.batches.push_back(std::move(b));
+    }
+
+    parallel_graph& _g;
+    size_t _target;
+    int _port;
+    std::vector<uint32_t> _keys;
+    std::vector<uint64_t> _hashes;
+    std::vector<std::vector<uint32_t>> _rows;
+};
+
+parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)
+    : _flow(d), _graph(d), _workers(std::max(1u, workers)), _state_bytes(_workers) {
+    const size_t segs = _graph.segments.size();
+    // Segments in an order where each comes after the segments feeding it.
+    std::vector<uint8_t> done(segs, 0);
+    while (_order.size() < segs) {
+        for (size_t k = 0; k < segs; ++k) {
+            if (done[k]) continue;
+            const auto& s = _graph.segments[k];
+            bool ready = true;
+            for (int f : s.feeder)
+                if (f >= 0 && !done[size_t(f)]) ready = false;
+            if (!ready) continue;
+            done[k] = 1;
+            _order.push_back(k);
+        }
+    }
+    _single.assign(segs, 0);
+    for (size_t k = 0; k < segs; ++k) {
+        const auto& s = _graph.segments[k];
+        if (s.leaf) continue;
+        bool keyed = false;
+        for (int f : s.feeder)
+            if (f >= 0 && !_graph.segments[size_t(f)].exchange_keys.empty()) keyed = true;
+        _single[k] = keyed ? 0 : 1;
+    }
+    for (size_t i = 0; i < segs * 2 * _workers; ++i)
+        _inboxes.push_back(std::make_unique<inbox>());
+    std::vector<columnar::data_type> types;
+    for (const auto& c : d.output)
+        types.push_back(c.type);
+    _letters.resize(_workers);
+    _chains.resize(_workers);
+    for (unsigned w = 0; w < _workers; ++w) {
+        for (size_t leaf : _graph.leaves) {
+            const auto& src = _graph.segments[leaf].flow->source;
+            _letters[w].push_back(std::make_unique<dead_letters>(
+                src ? src->name : std::string(), src ? src->topic : std::string(), "", ""));
+        }
+        std::vector<dead_letters*> letters;
+        for (auto& l : _letters[w])
+            letters.push_back(l.get());
+        if (d.changelog)
+            _tables.push_back(std::make_unique<exec::row_table>(types));
+        else
+            _plain.push_back(std::make_unique<exec::batch_collector>());
+        exec::output* result =
+            d.changelog ? static_cast<exec::output*>(_tables.back().get()) : _plain.back().get();
+        _chains[w].resize(segs);
+        for (size_t k = 0; k < segs; ++k) {
+            const auto& seg = _graph.segments[k];
+            exec::output* out = result;
+            if (seg.target >= 0) {
+                _exchanges.push_back(std::make_unique<exchange>(
+                    *this, size_t(seg.target), seg.target_port, seg.exchange_keys));
+                out = _exchanges.back().get();
+            }
+            _chains[w][k] = build_segment_chain(_graph, k, out, letters, /*bounded=*/true);
+        }
+    }
+}
+
+parallel_graph::~parallel_graph() = default;
+
+void parallel_graph::drain_segment(unsigned worker, size_t k) {
+    const auto& seg = _graph.segments[k];
+    for (int port = 0; port < seg.ports(); ++port) {
+        auto& box = inbox_of(k, port, worker);
+        std::vector<columnar::batch> batches;
+        {
+            std::lock_guard lock(box.lock);
+            batches.swap(box.batches);
+        }
+        exec::output* entry = _chains[worker][k].entry(port);
+        for (auto& b : batches)
+            entry->push(std::move(b));
+    }
+}
+
+void parallel_graph::drain(unsigned worker) {
+    for (size_t k : _order)
+        if (!_graph.segments[k].leaf) drain_segment(worker, k);
+}
+
+void parallel_graph::check_memory(unsigned worker, uint64_t limit) {
+    uint64_t mine = 0;
+    for (const auto& c : _chains[worker])
+        mine += c.state_bytes();
+    _state_bytes[worker].store(mine, std::memory_order_relaxed);
+    uint64_t total = 0;
+    for (const auto& s : _state_bytes)
+        total += s.load(std::memory_order_relaxed);
+    uint64_t peak = _peak_state.load();
+    while (total > peak && !_peak_state.compare_exchange_weak(peak, total)) {
+    }
+    if (limit && total > limit)
+        throw sql::sql_error(
+            "53200",
+            fmt::format("the query needs more memory than its limit: its operators (groups, "
+                        "join rows) hold {} MiB, over the {} MiB of --query-memory-limit",
+                        total >> 20, limit >> 20),
+            {},
+            "Raise --query-memory-limit, or make the query keep fewer groups (filter first, "
+            "group by fewer distinct values).");
+}
+
+void parallel_graph::on_all_workers(const std::function<void(unsigned)>& work) {
+    std::exception_ptr first;
+    std::mutex first_lock;
+    auto guarded = [&](unsigned w) {
+        try {
+            work(w);
+        } catch (...) {
+            _cancel = true;
+            std::lock_guard lock(first_lock);
+            if (!first) first = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned w = 1; w < _workers; ++w)
+        threads.emplace_back(guarded, w);
+    guarded(0);
+    for (auto& t : threads)
+        t.join();
+    if (first) std::rethrow_exception(first);
+}
+
+void parallel_graph::run(const feed& next, uint64_t memory_limit) {
+    on_all_workers([&](unsigned w) {
+        columnar::batch b;
+        size_t leaf = 0;
+        while (!_cancel.load(std::memory_order_relaxed)) {
+            b = {};
+            if (!next(w, leaf, b)) break;
+            if (b.rows) _chains[w][_graph.leaves[leaf]].entry()->push(std::move(b));
+            drain(w);
+            check_memory(w, memory_limit);
+        }
+    });
+    // Each segment once all its input is in: the end-of-input watermark through every port
+    // (windows close, aggregates send their groups), on every worker at once.
+    for (size_t k : _order) {
+        on_all_workers([&](unsigned w) {
+            drain(w);
+            if (_single[k] && w != 0) return;
+            const auto& seg = _graph.segments[k];
+            for (int port = 0; port < seg.ports(); ++port)
+                _chains[w][k].entry(port)->watermark(exec::end_of_input);
+            check_memory(w, memory_limit);
+        });
+    }
+}
+
+std::vector<columnar::batch> parallel_graph::take() {
+    std::vector<columnar::batch> out;
+    for (auto& t : _tables)
+        out.push_back(t->snapshot());
+    for (auto& p : _plain)
+        for (auto& b : p->batches())
+            out.push_back(std::move(b));
+    return out;
+}
+
+} // namespace spate::stream
