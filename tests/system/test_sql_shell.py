@@ -1,0 +1,204 @@
+"""`spate sql`, the SQL shell, run as a user runs it: embedded (a server inside the shell
+process) with -c in each output format, -f with a failing statement, statements piped on
+stdin, against a running server with --host/--port, and interactively through a pty.
+
+Standard library only, for Debian's /usr/bin/python3. SPATE_BIN names the built binary.
+"""
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from spate_server import CRASH_MARKERS, SPATE_BIN, server_test_case  # noqa: E402
+
+TIMEOUT_S = 60
+
+
+class sql_shell_test(server_test_case):
+    def run_sql(self, *args, stdin=None, cwd=None):
+        r = subprocess.run([SPATE_BIN, "sql", *args], input=stdin, capture_output=True,
+                           text=True, timeout=TIMEOUT_S, cwd=cwd or self.tmp,
+                           env={**os.environ, "HOME": str(self.tmp)})
+        for marker in CRASH_MARKERS:
+            self.assertNotIn(marker, r.stderr)
+        return r
+
+    def describe(self, r):
+        return f"exit {r.returncode}\n--- stdout ---\n{r.stdout}--- stderr ---\n{r.stderr}"
+
+    def test_embedded_command_in_each_format(self):
+        query = "SELECT 1 AS x, 'a' AS y"
+        r = self.run_sql("-c", query)
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(r.stdout, " x | y\n---+---\n 1 | a\n(1 row)\n")
+        # The embedded server prints nothing of its own on stdout.
+        self.assertNotIn("listening", r.stdout + r.stderr)
+        r = self.run_sql("--format", "csv", "-c", query)
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(r.stdout, "x,y\n1,a\n")
+        r = self.run_sql("--format", "json", "-c", query)
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual([json.loads(line) for line in r.stdout.splitlines()],
+                         [{"x": 1, "y": "a"}])
+        self.assertEqual(r.stdout, '{"x":1,"y":"a"}\n')
+
+    def test_embedded_leaves_no_temporary_directory(self):
+        tmpdir = self.tmp / "tmp"
+        tmpdir.mkdir()
+        r = subprocess.run([SPATE_BIN, "sql", "-c", "SELECT 1"], capture_output=True, text=True,
+                           timeout=TIMEOUT_S, cwd=self.tmp,
+                           env={**os.environ, "TMPDIR": str(tmpdir), "HOME": str(self.tmp)})
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(list(tmpdir.iterdir()), [])
+
+    def test_repeated_commands_timing_and_bad_format(self):
+        r = self.run_sql("--timing", "-c", "SELECT 1 AS a", "-c", "SELECT 2 AS b; SELECT 3 AS c")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(r.stdout.count("(1 row)"), 3, self.describe(r))
+        self.assertIn(" 3\n", r.stdout)
+        self.assertEqual(len([l for l in r.stderr.splitlines() if l.startswith("Time: ")]), 3,
+                         self.describe(r))
+        r = self.run_sql("--format", "xml", "-c", "SELECT 1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("xml", r.stderr)
+
+    def test_file_stops_at_the_first_error(self):
+        script = self.tmp / "script.sql"
+        script.write_text("SELECT 1 AS one;\n-- a comment; with a semicolon\n"
+                          "SELECT 'a;b' AS s;\nSELECT\n  nosuch FROM nowhere;\nSELECT 42 AS never;\n")
+        r = self.run_sql("-f", str(script))
+        self.assertEqual(r.returncode, 1, self.describe(r))
+        self.assertIn(" one\n-----\n   1\n(1 row)\n", r.stdout)
+        self.assertIn(" a;b\n", r.stdout)
+        self.assertIn("ERROR:  ", r.stderr)
+        self.assertNotIn("never", r.stdout)
+        # A statement without a final ';' still runs at the end of the file.
+        script.write_text("SELECT 7 AS seven")
+        r = self.run_sql("-f", str(script))
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertIn("   7\n", r.stdout)
+        r = self.run_sql("-f", str(self.tmp / "missing.sql"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("missing.sql", r.stderr)
+
+    def test_error_points_at_its_position(self):
+        r = self.run_sql("-c", "SELECT\n  nosuch")
+        self.assertEqual(r.returncode, 1, self.describe(r))
+        self.assertIn("ERROR:  ", r.stderr)
+        lines = r.stderr.splitlines()
+        line_index = next((i for i, l in enumerate(lines) if l.startswith("LINE 2: ")), None)
+        self.assertIsNotNone(line_index, self.describe(r))
+        self.assertEqual(lines[line_index], "LINE 2:   nosuch")
+        self.assertEqual(lines[line_index + 1], " " * 10 + "^")
+
+    def test_piped_stdin_runs_past_errors(self):
+        r = self.run_sql(stdin="SELECT 1 AS a;\nSELECT nosuch;\nSELECT 2\n AS b;\n")
+        self.assertEqual(r.returncode, 1, self.describe(r))
+        self.assertIn(" a\n---\n 1\n", r.stdout)
+        self.assertIn(" b\n---\n 2\n", r.stdout)
+        self.assertNotIn("spate>", r.stdout)
+        self.assertEqual(r.stderr.count("ERROR:  "), 1, self.describe(r))
+        r = self.run_sql(stdin="SELECT 5 AS five;\n")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        r = self.run_sql("-f", "-", stdin="SELECT nosuch;\nSELECT 6 AS six;\n")
+        self.assertEqual(r.returncode, 1, self.describe(r))
+        self.assertNotIn("six", r.stdout)
+
+    def test_against_a_running_server(self):
+        server = self.start_server()
+        port = str(server.pg_port)
+        r = self.run_sql("--host", "127.0.0.1", "--port", port, "-c",
+                         "CREATE SOURCE shell_src (a BIGINT, b TEXT) WITH (topic = 'shell_src')")
+        self.assertEqual(r.returncode, 0, self.describe(r) + server.describe())
+        self.assertEqual(r.stdout, "CREATE SOURCE\n")
+        r = self.run_sql("--port", port, "--format", "csv", "-c", "SHOW SOURCES")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        lines = r.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("name,"), self.describe(r))
+        self.assertTrue(lines[1].startswith("shell_src,"), self.describe(r))
+        # A server that is not there: exit 2 and libpq's reason.
+        server.stop()
+        r = self.run_sql("--port", port, "-c", "SELECT 1")
+        self.assertEqual(r.returncode, 2, self.describe(r))
+        self.assertIn("cannot connect", r.stderr)
+        r = self.run_sql("--port", port, "--data-dir", str(self.tmp / "d"), "-c", "SELECT 1")
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_interactive_through_a_pty(self):
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(self.tmp)
+            os.environ["HOME"] = str(self.tmp)
+            os.environ["TERM"] = "dumb"
+            os.execv(SPATE_BIN, [SPATE_BIN, "sql"])
+        output = bytearray()
+
+        def read_until(text, timeout=TIMEOUT_S):
+            deadline = time.monotonic() + timeout
+            while text.encode() not in output:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.fail(f"no {text!r} in the shell's output:\n{output.decode(errors='replace')}")
+                ready, _, _ = select.select([fd], [], [], left)
+                if ready:
+                    try:
+                        chunk = os.read(fd, 4096)
+                    except OSError:
+                        chunk = b""
+                    if not chunk:
+                        self.fail(f"the shell ended before {text!r}:\n"
+                                  f"{output.decode(errors='replace')}")
+                    output.extend(chunk)
+
+        def wait_exit():
+            deadline = time.monotonic() + TIMEOUT_S
+            while time.monotonic() < deadline:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    return os.waitstatus_to_exitcode(status)
+                try:
+                    if select.select([fd], [], [], 0.05)[0]:
+                        output.extend(os.read(fd, 4096))
+                except OSError:
+                    pass
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            self.fail("the shell did not exit after \\q")
+
+        try:
+            read_until("spate> ")
+            os.write(fd, b"SELECT 1 AS x,\r")
+            read_until("   ...> ")
+            os.write(fd, b"  'two' AS y;\r")
+            read_until("(1 row)")
+            read_until("spate> ")
+            # Ctrl-C abandons a half-typed statement: the next prompt is the first-line one.
+            os.write(fd, b"SELECT 'abandoned\r")
+            read_until("   ...> ")
+            mark = len(output)
+            os.write(fd, b"\x03")
+            deadline = time.monotonic() + TIMEOUT_S
+            while b"spate> " not in output[mark:] and time.monotonic() < deadline:
+                if select.select([fd], [], [], 0.1)[0]:
+                    output.extend(os.read(fd, 4096))
+            self.assertIn(b"spate> ", output[mark:], output.decode(errors="replace"))
+            os.write(fd, b"\\q\r")
+            code = wait_exit()
+        finally:
+            os.close(fd)
+        text = output.decode(errors="replace").replace("\r\n", "\n")
+        self.assertEqual(code, 0, text)
+        self.assertIn(" x |  y\n---+-----\n 1 | two\n(1 row)\n", text)
+        history = (self.tmp / ".spate_history").read_text(errors="replace")
+        self.assertIn("SELECT 1 AS x,", history)
+
+
+if __name__ == "__main__":
+    unittest.main()
