@@ -101,7 +101,7 @@ private:
             return step::go_on;
         }
         if (name == "\\timing") {
-            if (arg == "on" || arg.empty() && !_session.timing) {
+            if (arg == "on" || (arg.empty() && !_session.timing)) {
                 _session.timing = true;
             } else if (arg == "off" || arg.empty()) {
                 _session.timing = false;

@@ -57,7 +57,7 @@ TEST(result_format, table_counts_code_points_not_bytes) {
     EXPECT_EQ(render(t, output_format::table), " ville  | n\n"
                                                "--------+----\n"
                                                " Zürich |  1\n"
-                                               " 日本   | 22\n"
+                                               " 日本     | 22\n"
                                                "(2 rows)\n");
 }
 

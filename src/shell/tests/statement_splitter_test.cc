@@ -40,8 +40,11 @@ TEST(statement_splitter, backslash_escapes_only_in_e_strings) {
     EXPECT_EQ(plain.statements, (statements{"SELECT 'a\\'"}));
     EXPECT_EQ(plain.rest, "b';");
     // An identifier ending in e before a quote is no E string.
+    // An identifier ending in e before a quote is no E string: the string ends at \', and
+    // the quote after x opens another.
     auto ident = split_statements("SELECT name'\\';x';");
-    EXPECT_EQ(ident.statements, (statements{"SELECT name'\\'", "x'"}));
+    EXPECT_EQ(ident.statements, (statements{"SELECT name'\\'"}));
+    EXPECT_EQ(ident.rest, "x';");
 }
 
 TEST(statement_splitter, comments_hide_semicolons) {
