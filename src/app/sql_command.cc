@@ -2,14 +2,18 @@
 
 #include "app/server.h"
 #include "app/version.h"
+#include "shell/interrupt.h"
 
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <system_error>
+
+#include <pthread.h>
 
 namespace spate::app {
 namespace {
@@ -58,7 +62,17 @@ int run_embedded(const sql_options& opts) {
     int exit_code = 0;
     {
         embedded_server server(server_opts);
-        if (auto r = server.start(); !r) {
+        // Ctrl-C belongs to the shell: the server's threads are started with SIGINT blocked
+        // (they inherit this thread's mask), so that it always wakes the shell's thread.
+        shell::install_interrupt_handler();
+        sigset_t sigint;
+        sigset_t old_mask;
+        sigemptyset(&sigint);
+        sigaddset(&sigint, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &sigint, &old_mask);
+        auto started = server.start();
+        pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+        if (auto& r = started; !r) {
             std::fprintf(stderr, "spate sql: cannot start the embedded server: %s\n",
                          r.err().message.c_str());
             return 1;

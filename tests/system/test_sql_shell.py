@@ -1,6 +1,7 @@
 """`spate sql`, the SQL shell, run as a user runs it: embedded (a server inside the shell
 process) with -c in each output format, -f with a failing statement, statements piped on
-stdin, against a running server with --host/--port, and interactively through a pty.
+stdin, against a running server with --host/--port, interactively through a pty, and a slow
+statement's progress line and Ctrl-C cancel against a fake server (slow_pg_server.py).
 
 Standard library only, for Debian's /usr/bin/python3. SPATE_BIN names the built binary.
 """
@@ -16,6 +17,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from slow_pg_server import slow_pg_server  # noqa: E402
 from spate_server import CRASH_MARKERS, SPATE_BIN, server_test_case  # noqa: E402
 
 TIMEOUT_S = 60
@@ -131,76 +133,144 @@ class sql_shell_test(server_test_case):
         r = self.run_sql("--port", port, "--data-dir", str(self.tmp / "d"), "-c", "SELECT 1")
         self.assertNotEqual(r.returncode, 0)
 
+    def start_pty(self, *args):
+        """`spate sql ARGS` on a pseudo-terminal (stdin, stdout and stderr), killed at the end."""
+        shell = pty_shell(self, [SPATE_BIN, "sql", *args], self.tmp)
+        self.addCleanup(shell.close)
+        return shell
+
     def test_interactive_through_a_pty(self):
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.chdir(self.tmp)
-            os.environ["HOME"] = str(self.tmp)
-            os.environ["TERM"] = "dumb"
-            os.execv(SPATE_BIN, [SPATE_BIN, "sql"])
-        output = bytearray()
-
-        def read_until(text, timeout=TIMEOUT_S):
-            deadline = time.monotonic() + timeout
-            while text.encode() not in output:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self.fail(f"no {text!r} in the shell's output:\n{output.decode(errors='replace')}")
-                ready, _, _ = select.select([fd], [], [], left)
-                if ready:
-                    try:
-                        chunk = os.read(fd, 4096)
-                    except OSError:
-                        chunk = b""
-                    if not chunk:
-                        self.fail(f"the shell ended before {text!r}:\n"
-                                  f"{output.decode(errors='replace')}")
-                    output.extend(chunk)
-
-        def wait_exit():
-            deadline = time.monotonic() + TIMEOUT_S
-            while time.monotonic() < deadline:
-                done, status = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    return os.waitstatus_to_exitcode(status)
-                try:
-                    if select.select([fd], [], [], 0.05)[0]:
-                        output.extend(os.read(fd, 4096))
-                except OSError:
-                    pass
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            self.fail("the shell did not exit after \\q")
-
-        try:
-            read_until("spate> ")
-            os.write(fd, b"SELECT 1 AS x,\r")
-            read_until("   ...> ")
-            os.write(fd, b"  'two' AS y;\r")
-            read_until("(1 row)")
-            read_until("spate> ")
-            # Ctrl-C abandons a half-typed statement: the next prompt is the first-line one.
-            os.write(fd, b"SELECT 'abandoned\r")
-            read_until("   ...> ")
-            mark = len(output)
-            os.write(fd, b"\x03")
-            deadline = time.monotonic() + TIMEOUT_S
-            while b"spate> " not in output[mark:] and time.monotonic() < deadline:
-                if select.select([fd], [], [], 0.1)[0]:
-                    output.extend(os.read(fd, 4096))
-            self.assertIn(b"spate> ", output[mark:], output.decode(errors="replace"))
-            os.write(fd, b"\\q\r")
-            code = wait_exit()
-        finally:
-            os.close(fd)
-        text = output.decode(errors="replace").replace("\r\n", "\n")
+        shell = self.start_pty()
+        shell.read_until("spate> ")
+        shell.write(b"SELECT 1 AS x,\r")
+        shell.read_until("   ...> ")
+        shell.write(b"  'two' AS y;\r")
+        shell.read_until("(1 row)")
+        shell.read_until("spate> ")
+        # Ctrl-C abandons a half-typed statement: the next prompt is the first-line one.
+        shell.write(b"SELECT 'abandoned\r")
+        shell.read_until("   ...> ")
+        shell.write(b"\x03")
+        shell.read_until("spate> ")
+        shell.write(b"\\format csv\r")
+        shell.read_until("Output format is csv.")
+        shell.write(b"SELECT 3 AS z;\r")
+        shell.read_until("z\r\n3\r\n")
+        shell.write(b"\\q\r")
+        code = shell.wait_exit()
+        text = shell.text()
         self.assertEqual(code, 0, text)
         self.assertIn(" x |  y\n---+-----\n 1 | two\n(1 row)\n", text)
-        # libedit's history file encodes spaces as \040; the two lines are one entry.
+        # libedit's history file encodes spaces as \\040; the two lines are one entry.
         history = (self.tmp / ".spate_history").read_text(errors="replace")
         self.assertIn("SELECT 1 AS x, 'two' AS y;", history.replace("\\040", " "))
         self.assertNotIn("abandoned", history)
 
+    def test_ctrl_d_leaves(self):
+        shell = self.start_pty()
+        shell.read_until("spate> ")
+        shell.write(b"\x04")
+        self.assertEqual(shell.wait_exit(), 0, shell.text())
+
+    def test_progress_and_cancel_of_a_slow_statement(self):
+        server = slow_pg_server()
+        self.addCleanup(server.close)
+        shell = self.start_pty("--port", str(server.port))
+        shell.read_until("spate> ")
+        shell.write(b"SELECT 30;\r")
+        shell.read_until("] running...")
+        shell.write(b"\x03")
+        shell.read_until("ERROR:  canceling statement due to user request")
+        shell.read_until("spate> ")
+        self.assertEqual(server.cancels, 1)
+        shell.write(b"\\q\r")
+        # A statement failed in the session: exit code 1.
+        self.assertEqual(shell.wait_exit(), 1, shell.text())
+
+    def test_no_progress_when_stderr_is_no_terminal(self):
+        server = slow_pg_server()
+        self.addCleanup(server.close)
+        r = self.run_sql("--port", str(server.port), "-c", "SELECT 1.3")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(r.stdout, " x\n---\n 1\n(1 row)\n")
+        self.assertEqual(r.stderr, "")
+
+    def test_notices_go_to_stderr(self):
+        server = slow_pg_server()
+        self.addCleanup(server.close)
+        r = self.run_sql("--port", str(server.port), "-c", "SELECT notice 0")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(r.stdout, " x\n---\n 1\n(1 row)\n")
+        self.assertEqual(r.stderr, "NOTICE:  hello from the server\n")
+
+
+class pty_shell:
+    """A process on a pseudo-terminal: what it printed so far, keys typed to it, and bounded
+    waits for text and for its exit."""
+
+    def __init__(self, test, argv, cwd):
+        self.test = test
+        self.output = bytearray()
+        self.code = None
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.chdir(cwd)
+            os.environ["HOME"] = str(cwd)
+            os.environ["TERM"] = "dumb"
+            os.execv(argv[0], argv)
+
+    def text(self):
+        return self.output.decode(errors="replace").replace("\r\n", "\n")
+
+    def write(self, data):
+        os.write(self.fd, data)
+
+    def _read(self, timeout):
+        if select.select([self.fd], [], [], timeout)[0]:
+            try:
+                chunk = os.read(self.fd, 4096)
+            except OSError:
+                chunk = b""
+            self.output.extend(chunk)
+            return bool(chunk)
+        return True
+
+    def read_until(self, text, timeout=TIMEOUT_S):
+        """Waits until `text` shows in the output after what earlier waits consumed."""
+        want = text.encode()
+        start = getattr(self, "_mark", 0)
+        deadline = time.monotonic() + timeout
+        while want not in self.output[start:]:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.test.fail(f"no {text!r} in the shell's output:\n{self.text()}")
+            if not self._read(left):
+                self.test.fail(f"the shell ended before {text!r}:\n{self.text()}")
+        self._mark = self.output.index(want, start) + len(want)
+
+    def wait_exit(self):
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.code = os.waitstatus_to_exitcode(status)
+                return self.code
+            self._read(0.05)
+        self.close()
+        self.test.fail(f"the shell did not exit:\n{self.text()}")
+
+    def close(self):
+        if self.code is None:
+            try:
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.code = -9
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
 
 if __name__ == "__main__":
     unittest.main()
