@@ -53,6 +53,17 @@ void pad(std::string& out, size_t n) {
     out.append(n, ' ');
 }
 
+// The display width of the widest line of `v`.
+size_t widest_line(std::string_view v) {
+    size_t widest = 0;
+    for (;;) {
+        auto nl = v.find('\n');
+        widest = std::max(widest, display_width(v.substr(0, nl)));
+        if (nl == std::string_view::npos) return widest;
+        v.remove_prefix(nl + 1);
+    }
+}
+
 void trim_trailing_spaces(std::string& out, size_t line_start) {
     while (out.size() > line_start && out.back() == ' ')
         out.pop_back();
@@ -68,7 +79,7 @@ void write_table(const tabular& t, std::string& out) {
         for (size_t c = 0; c < columns; ++c) {
             widths[c] = display_width(t.column_name(c));
             for (size_t r = 0; r < rows; ++r)
-                widths[c] = std::max(widths[c], display_width(t.value(r, c)));
+                widths[c] = std::max(widths[c], widest_line(t.value(r, c)));
         }
         size_t line_start = out.size();
         for (size_t c = 0; c < columns; ++c) {
@@ -86,24 +97,37 @@ void write_table(const tabular& t, std::string& out) {
             out.append(widths[c] + 2, '-');
         }
         out += '\n';
+        // A value with newlines takes several lines, each but its last ending in '+', as
+        // psql shows them; `rest` holds what is left of each value of the row.
+        std::vector<std::string_view> rest(columns);
         for (size_t r = 0; r < rows; ++r) {
-            line_start = out.size();
-            for (size_t c = 0; c < columns; ++c) {
-                if (c > 0) out += '|';
-                auto v = t.value(r, c);
-                size_t space = widths[c] - display_width(v);
-                out += ' ';
-                if (t.column_kind(c) == value_kind::number) {
-                    pad(out, space);
-                    out += v;
-                } else {
-                    out += v;
-                    pad(out, space);
+            for (size_t c = 0; c < columns; ++c)
+                rest[c] = t.value(r, c);
+            bool more = true;
+            while (more) {
+                more = false;
+                line_start = out.size();
+                for (size_t c = 0; c < columns; ++c) {
+                    if (c > 0) out += '|';
+                    auto nl = rest[c].find('\n');
+                    auto v = rest[c].substr(0, nl);
+                    bool continues = nl != std::string_view::npos;
+                    rest[c] = continues ? rest[c].substr(nl + 1) : std::string_view();
+                    more = more || continues;
+                    size_t space = widths[c] - display_width(v);
+                    out += ' ';
+                    if (t.column_kind(c) == value_kind::number) {
+                        pad(out, space);
+                        out += v;
+                    } else {
+                        out += v;
+                        pad(out, space);
+                    }
+                    out += continues ? '+' : ' ';
                 }
-                out += ' ';
+                trim_trailing_spaces(out, line_start);
+                out += '\n';
             }
-            trim_trailing_spaces(out, line_start);
-            out += '\n';
         }
     }
     fmt::format_to(std::back_inserter(out), "({} {})\n", rows, rows == 1 ? "row" : "rows");

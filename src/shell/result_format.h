@@ -49,7 +49,8 @@ size_t display_width(std::string_view utf8);
 /// Appends `t` to `out` in `format`:
 /// - table: a centered header, a rule, one line per row with numbers right-aligned and the
 ///   rest left-aligned, NULL printed as nothing, then "(N rows)" ("(1 row)"). Values are never
-///   truncated; no line has trailing spaces.
+///   truncated; a value with newlines spans lines, each but its last ending in '+' (psql's
+///   style); no line has trailing spaces.
 /// - csv: a header line, then one line per row; a field is quoted ("" doubling quotes) when it
 ///   holds a comma, quote, CR or LF, and an empty string is "" so that it differs from NULL,
 ///   which is an empty field.

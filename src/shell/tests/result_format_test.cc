@@ -71,6 +71,19 @@ TEST(result_format, table_never_truncates_and_says_row) {
     EXPECT_EQ(render(empty, output_format::table), " a\n---\n(0 rows)\n");
 }
 
+TEST(result_format, table_shows_newlines_as_continued_lines) {
+    memory_table t({"a", "b"}, {value_kind::text, value_kind::text},
+                   {{"one\ntwo\nthree", "x"}, {"y", "p\nq"}});
+    EXPECT_EQ(render(t, output_format::table), "   a   | b\n"
+                                               "-------+---\n"
+                                               " one  +| x\n"
+                                               " two  +|\n"
+                                               " three |\n"
+                                               " y     | p+\n"
+                                               "       | q\n"
+                                               "(2 rows)\n");
+}
+
 TEST(result_format, csv_quotes_what_needs_it_and_tells_null_from_empty) {
     EXPECT_EQ(render(sample(), output_format::csv), "id,name,ok\n"
                                                     "1,\"a,b\",t\n"
