@@ -118,7 +118,8 @@ void add_sql_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--user", opts->shell.user, "User name sent to the server")
         ->capture_default_str();
     cmd->add_option("-c,--command", opts->shell.commands,
-                    "Run these statements (may repeat), stopping at the first error, then exit");
+                    "Run these statements (may repeat), stopping at the first error, then exit")
+        ->allow_extra_args(false);
     cmd->add_option("-f,--file", opts->shell.file,
                     "Run the statements of a file ('-' for stdin), stopping at the first error");
     cmd->add_option_function<std::string>(

@@ -109,7 +109,6 @@ bool query_session::execute(const std::string& sql) {
         return false;
     }
     bool ok = true;
-    bool cancelled = false;
     {
         progress_line progress(start);
         const int sock = PQsocket(_conn);
@@ -118,10 +117,9 @@ bool query_session::execute(const std::string& sql) {
             while (PQisBusy(_conn) && !broken) {
                 pollfd p{sock, POLLIN, 0};
                 int n = ::poll(&p, 1, 100);
-                if (interrupt_pending() && !cancelled) {
+                if (interrupt_pending()) { // each Ctrl-C asks again, as psql's does
                     clear_interrupt();
                     send_cancel();
-                    cancelled = true;
                 }
                 if (n < 0 && errno != EINTR) broken = true;
                 if (n > 0 && !PQconsumeInput(_conn)) broken = true;

@@ -60,6 +60,16 @@ class sql_shell_test(server_test_case):
         self.assertEqual(r.returncode, 0, self.describe(r))
         self.assertEqual(list(tmpdir.iterdir()), [])
 
+    def test_embedded_data_dir_keeps_what_was_made(self):
+        data = self.tmp / "data"
+        r = self.run_sql("--data-dir", str(data), "-c",
+                         "CREATE SOURCE kept (a BIGINT) WITH (topic = 'kept')")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual(r.stdout, "CREATE SOURCE\n")
+        r = self.run_sql("--data-dir", str(data), "--format", "json", "-c", "SHOW SOURCES")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+        self.assertEqual([json.loads(l)["name"] for l in r.stdout.splitlines()], ["kept"])
+
     def test_repeated_commands_timing_and_bad_format(self):
         r = self.run_sql("--timing", "-c", "SELECT 1 AS a", "-c", "SELECT 2 AS b; SELECT 3 AS c")
         self.assertEqual(r.returncode, 0, self.describe(r))
