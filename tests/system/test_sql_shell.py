@@ -81,6 +81,22 @@ class sql_shell_test(server_test_case):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("xml", r.stderr)
 
+    def test_meta_commands_in_scripts(self):
+        r = self.run_sql(stdin="\\timing\nSELECT 1 AS a;\n\\timing off\n\\format json\n"
+                               "SELECT 2 AS b;\n\\?\n\\nosuch\n\\format xml\nSELECT 3 AS c;\n")
+        self.assertEqual(r.returncode, 1, self.describe(r))
+        self.assertIn("Timing is on.\n a\n---\n 1\n(1 row)\nTiming is off.\n", r.stdout)
+        self.assertIn('{"b":2}\n', r.stdout)
+        self.assertIn('{"c":3}\n', r.stdout)
+        self.assertIn("\\q", r.stdout)  # the help
+        self.assertEqual(len([l for l in r.stderr.splitlines() if l.startswith("Time: ")]), 1,
+                         self.describe(r))
+        self.assertIn("invalid command \\nosuch", r.stderr)
+        self.assertIn("xml", r.stderr)
+        # \q ends a script early, with success.
+        r = self.run_sql("-c", "SELECT 1 AS a;\n\\q\nSELECT nosuch;")
+        self.assertEqual(r.returncode, 0, self.describe(r))
+
     def test_file_stops_at_the_first_error(self):
         script = self.tmp / "script.sql"
         script.write_text("SELECT 1 AS one;\n-- a comment; with a semicolon\n"

@@ -39,7 +39,6 @@ TEST(statement_splitter, backslash_escapes_only_in_e_strings) {
     auto plain = split_statements("SELECT 'a\\';b';");
     EXPECT_EQ(plain.statements, (statements{"SELECT 'a\\'"}));
     EXPECT_EQ(plain.rest, "b';");
-    // An identifier ending in e before a quote is no E string.
     // An identifier ending in e before a quote is no E string: the string ends at \', and
     // the quote after x opens another.
     auto ident = split_statements("SELECT name'\\';x';");
