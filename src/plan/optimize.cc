@@ -96,13 +96,21 @@ void prune_file_columns(dataflow& d) {
             prune_file_columns(*right);
             j->right = std::move(right);
         }
-    if (d.input != input_kind::file || d.steps.empty()) return;
+    if (d.input != input_kind::file) return;
     const uint32_t n = uint32_t(d.input_schema.size());
     std::vector<uint8_t> used(n, 0);
-    auto* stateless = std::get_if<stateless_step>(&d.steps[0]);
-    auto* aggregate = std::get_if<aggregate_step>(&d.steps[0]);
+    // Filters in front pass every column on: the step after them decides what is read.
+    size_t first = 0;
+    while (first < d.steps.size()) {
+        auto* f = std::get_if<stateless_step>(&d.steps[first]);
+        if (!f || !f->projections.empty()) break;
+        if (f->predicate) collect_columns(*f->predicate, used);
+        ++first;
+    }
+    if (first == d.steps.size()) return;
+    auto* stateless = std::get_if<stateless_step>(&d.steps[first]);
+    auto* aggregate = std::get_if<aggregate_step>(&d.steps[first]);
     if (stateless) {
-        if (stateless->projections.empty()) return; // a filter passes every column on
         if (stateless->predicate) collect_columns(*stateless->predicate, used);
         for (const auto& p : stateless->projections)
             collect_columns(*p, used);
@@ -128,6 +136,10 @@ void prune_file_columns(dataflow& d) {
     if (columns.size() == n) return;
     d.file_columns = std::move(columns);
     d.input_schema = std::move(input);
+    for (size_t k = 0; k < first; ++k) {
+        auto& f = std::get<stateless_step>(d.steps[k]);
+        if (f.predicate) f.predicate = remap_columns(f.predicate, map);
+    }
     if (stateless) {
         if (stateless->predicate) stateless->predicate = remap_columns(stateless->predicate, map);
         for (auto& p : stateless->projections)

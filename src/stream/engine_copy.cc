@@ -268,8 +268,13 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
     std::optional<uint32_t> key_at; // among `columns`' positions, or appended
     if (!key.empty()) {
         auto k = map_columns(table, {key}, "the file", c.pos);
-        columns.push_back(k[0]);
-        key_at = uint32_t(columns.size() - 1);
+        for (uint32_t i = 0; i < columns.size(); ++i)
+            if (columns[i] == k[0]) key_at = i;
+        if (!key_at) {
+            // Read once more only to key the records (the parser fills each column once).
+            columns.push_back(k[0]);
+            key_at = uint32_t(columns.size() - 1);
+        }
     }
     std::vector<columnar::data_type> types;
     for (size_t i = 0; i < names.size(); ++i)

@@ -145,7 +145,7 @@ class file_run:
                 pass  # the server is gone: the connection breaks anyway
 
     def subst(self, sql):
-        """The SQL with `__DATA_DIR__` as the absolute folder of the .test file (its data files)
+        """The SQL (or an expected row) with `__DATA_DIR__` as the absolute folder of the .test file (its data files)
         and `__TEST_DIR__` as a scratch folder of this run (for files a test writes)."""
         if "__TEST_DIR__" in sql and self.scratch is None:
             self.scratch = tempfile.mkdtemp(prefix="spate-slt-scratch-")
@@ -262,7 +262,8 @@ class file_run:
         if rec.expected is None:  # a label seen for the first time, or compared below
             expected = None
         else:
-            expected, problem = values.split_expected(rec.expected, len(rec.types))
+            expected, problem = values.split_expected([self.subst(line) for line in rec.expected],
+                                                      len(rec.types))
             if problem:
                 return problem
             if rec.sort == "valuesort" or rec.sort == "rowsort":

@@ -1,0 +1,79 @@
+#include "exec/unnest_op.h"
+
+#include "columnar/value.h"
+#include "exec/tests/capture.h"
+#include "expr/bound_expr.h"
+
+#include <gtest/gtest.h>
+
+namespace spate::exec {
+namespace {
+
+using columnar::type_id;
+using columnar::value;
+using test_support::capture;
+
+/// A batch of (id bigint, text varchar) rows; std::nullopt text is NULL.
+columnar::batch texts(const std::vector<std::optional<std::string>>& rows) {
+    std::vector<columnar::data_type> types{type_id::int64, type_id::varchar};
+    auto b = columnar::batch::with_types(types);
+    for (size_t i = 0; i < rows.size(); ++i) {
+        b.columns[0]->push_i64(int64_t(i));
+        if (rows[i])
+            b.columns[1]->push_string(*rows[i]);
+        else
+            b.columns[1]->push_null();
+    }
+    b.rows = rows.size();
+    return b;
+}
+
+std::vector<std::string> run(const std::vector<std::optional<std::string>>& rows, value sep,
+                             bool regex, capture& out) {
+    unnest_op op(&out, &out, expr::make_column_ref(1, type_id::varchar, "s"),
+                 expr::make_constant(std::move(sep)), regex);
+    op.push(texts(rows));
+    std::vector<std::string> got;
+    for (const auto& r : out.rows())
+        got.push_back(r.substr(0, r.find('|')) + ":" + r.substr(r.rfind('|') + 1));
+    return got;
+}
+
+TEST(unnest_op, splits_each_row_and_repeats_its_columns) {
+    capture out;
+    auto got = run({"a b  c", std::nullopt, "", "one"}, value::string(" "), false, out);
+    // Postgres' string_to_array: empty pieces between separators stay; NULL and '' give none.
+    EXPECT_EQ(got, (std::vector<std::string>{"0:a", "0:b", "0:", "0:c", "3:one"}));
+    EXPECT_TRUE(out.invalid_rows.empty());
+}
+
+TEST(unnest_op, multi_character_and_empty_and_null_separators) {
+    capture a, b, c;
+    EXPECT_EQ(run({"x--y--"}, value::string("--"), false, a),
+              (std::vector<std::string>{"0:x", "0:y", "0:"}));
+    EXPECT_EQ(run({"keep whole"}, value::string(""), false, b),
+              (std::vector<std::string>{"0:keep whole"}));
+    // NULL separator: one piece per character, UTF-8 sequences kept whole.
+    EXPECT_EQ(run({"aé"}, value::null(type_id::varchar), false, c),
+              (std::vector<std::string>{"0:a", "0:é"}));
+}
+
+TEST(unnest_op, regex_splits_like_regexp_split_to_table) {
+    capture a, b;
+    EXPECT_EQ(run({"Hello, world! ok"}, value::string("\\W+"), true, a),
+              (std::vector<std::string>{"0:Hello", "0:world", "0:ok"}));
+    // A match at the start gives an empty first piece; an empty string one empty piece.
+    EXPECT_EQ(run({" a", ""}, value::string("\\s+"), true, b),
+              (std::vector<std::string>{"0:", "0:a", "1:"}));
+}
+
+TEST(unnest_op, a_bad_pattern_rejects_the_row) {
+    capture out;
+    auto got = run({"abc"}, value::string("(unclosed"), true, out);
+    EXPECT_TRUE(got.empty());
+    ASSERT_EQ(out.invalid_rows.size(), 1u);
+    EXPECT_NE(out.invalid_rows[0].find("invalid regular expression"), std::string::npos);
+}
+
+} // namespace
+} // namespace spate::exec
