@@ -108,6 +108,7 @@ result<csv_sample> sample_csv(const file_table& t) {
 }
 
 result<void> infer_csv(file_table& t) {
+    if (t.options.columns && t.options.header) return ok(); // nothing to infer
     auto sampled = sample_csv(t);
     if (!sampled) return std::move(sampled).err();
     csv_sample& s = *sampled;
@@ -208,6 +209,7 @@ struct json_sample {
 };
 
 result<void> infer_json(file_table& t) {
+    if (t.options.columns) return ok(); // nothing to infer
     json_sample s;
     chunk_reader reader(t, 1 << 20);
     simdjson::dom::parser parser;
