@@ -84,7 +84,7 @@ result<void> reader_state::drop_file_start(std::atomic<uint64_t>& bytes_read) {
                 pos = _pending.size();
                 break;
             }
-            auto f = fill(_pending.size() * 2, bytes_read);
+            auto f = fill(std::max<size_t>(_pending.size() * 2, 64 * 1024), bytes_read);
             if (!f) return f;
             continue;
         }
@@ -104,7 +104,7 @@ result<void> reader_state::drop_file_start(std::atomic<uint64_t>& bytes_read) {
                 pos = _pending.size();
                 break;
             }
-            auto f = fill(_pending.size() * 2, bytes_read);
+            auto f = fill(std::max<size_t>(_pending.size() * 2, 64 * 1024), bytes_read);
             if (!f) return f;
         }
     }

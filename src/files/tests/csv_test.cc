@@ -207,6 +207,30 @@ TEST(csv_errors, ignore_errors_counts_and_skips) {
     EXPECT_EQ(stats.first_skipped, p + ":3: expected 2 fields, got 1");
 }
 
+TEST(csv_errors, same_messages_with_small_chunks) {
+    temp_dir d;
+    read_options o;
+    o.header = true;
+    std::string body = "a,b\n";
+    for (int i = 0; i < 50; ++i)
+        body += std::to_string(i) + ",\"q\"\"x\"\n";
+    auto unterminated = d.write("u.csv", body + "50,\"abc\n51,5\n52,6\n");
+    for (size_t chunk : {64, 128, 4 << 20})
+        EXPECT_EQ(read_rows(open_ok(unterminated, o), chunk),
+                  (strings{"ERROR: " + unterminated + ":52:4: unterminated quoted field"}));
+    auto utf = d.write("utf.csv", body + "50,x\xc3\n51,ok\n");
+    o.ignore_errors = true;
+    for (size_t chunk : {64, 4 << 20}) {
+        parse_stats stats;
+        strings rows = read_rows(open_ok(utf, o), chunk, &stats);
+        ASSERT_EQ(rows.size(), 51u);
+        EXPECT_EQ(rows[0], "0|q\"x");
+        EXPECT_EQ(rows.back(), "51|ok");
+        EXPECT_EQ(stats.skipped, 1u);
+        EXPECT_EQ(stats.first_skipped, utf + ":52:4 (column \"b\"): invalid UTF-8");
+    }
+}
+
 TEST(csv_errors, empty_and_missing_files) {
     temp_dir d;
     auto e = d.write("empty.csv", "");
