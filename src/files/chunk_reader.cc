@@ -170,6 +170,7 @@ result<std::optional<chunk>> reader_state::next(std::atomic<uint64_t>& bytes_rea
         chunk c;
         c.file = _file;
         c.first_line = _line;
+        c.json_array = _whole_file;
         std::string rest;
         rest.reserve(_chunk_bytes + 64 * 1024);
         rest.assign(std::string_view(_pending).substr(cut));

@@ -20,6 +20,8 @@ struct chunk {
     /// Always false: the reader drops the `skip` lines and the header record of every file
     /// before handing out chunks.
     bool header = false;
+    /// json: the chunk is a whole file holding one top-level array (else NDJSON lines).
+    bool json_array = false;
 };
 
 namespace detail {

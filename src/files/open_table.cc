@@ -219,8 +219,7 @@ result<void> infer_json(file_table& t) {
         if (!next) return std::move(next).err();
         if (!*next) break;
         std::string_view b = (*next)->bytes;
-        size_t i = b.find_first_not_of(" \t\r\n");
-        if (i != std::string_view::npos && b[i] == '[') {
+        if ((*next)->json_array) {
             simdjson::dom::element doc;
             if (parser.parse(b.data(), b.size(), true).get(doc)) continue;
             simdjson::dom::array arr;

@@ -86,6 +86,18 @@ TEST(json_files, errors_name_file_line_column) {
     EXPECT_EQ(stats.rows, 2u);
 }
 
+TEST(json_files, ndjson_line_holding_an_array_is_a_bad_record) {
+    temp_dir d;
+    // Four lines of 16 bytes: the second chunk of 64 bytes starts with the array.
+    std::string line = "{\"k\": 10000000}\n";
+    auto p = d.write("e.json", line + line + line + line + "[1, 2]\n" + line);
+    read_options o = json();
+    o.columns = std::vector<format::field_spec>{{"k", type_id::int64}};
+    for (size_t chunk : {64, 4 << 20})
+        EXPECT_EQ(read_rows(open_ok(p, o), chunk),
+                  (strings{"ERROR: " + p + ":5: expected a JSON object, got an array"}));
+}
+
 TEST(json_files, empty_file_needs_columns) {
     temp_dir d;
     auto p = d.write("e.json", "\n\n");
