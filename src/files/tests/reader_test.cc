@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <random>
 #include <thread>
 
 namespace spate::files {
@@ -213,6 +214,59 @@ TEST(chunk_reader, threads_share_one_reader) {
         th.join();
     EXPECT_FALSE(failed);
     EXPECT_EQ(sum.load(), int64_t(20000) * 19999 / 2);
+}
+
+} // namespace
+} // namespace spate::files
+
+namespace spate::files {
+namespace {
+
+TEST(chunk_reader, random_records_parse_right_in_any_chunking) {
+    test::temp_dir d;
+    std::mt19937 rng(42);
+    read_options o;
+    o.header = false;
+    o.columns = std::vector<format::field_spec>{{"a", columnar::type_id::varchar},
+                                                {"b", columnar::type_id::varchar}};
+    const char* plain[] = {"a", "1", "b", " ", "x y"};
+    const char* inside[] = {"a", ",", "\n", "\"\"", "\r\n", " "};
+    for (int round = 0; round < 200; ++round) {
+        std::string file;
+        std::vector<std::string> want;
+        size_t records = rng() % 40;
+        for (size_t r = 0; r < records; ++r) {
+            std::string row;
+            for (int f = 0; f < 2; ++f) {
+                std::string value;
+                if (f) file += ',';
+                if (rng() % 2) {
+                    file += '"';
+                    for (size_t k = rng() % 5; k > 0; --k) {
+                        std::string piece = inside[rng() % 6];
+                        file += piece;
+                        value += piece == "\"\"" ? "\"" : piece;
+                    }
+                    file += '"';
+                } else {
+                    for (size_t k = 1 + rng() % 3; k > 0; --k)
+                        value += plain[rng() % 5];
+                    file += value;
+                }
+                row += (f ? "|" : "") + value;
+            }
+            want.push_back(row);
+            file += rng() % 2 ? "\r\n" : "\n";
+            if (rng() % 8 == 0) file += "\n";
+        }
+        if (!file.empty() && rng() % 2) file.pop_back(); // no final line break
+        if (!file.empty() && file.back() == '\r') file.pop_back();
+        auto p = d.write("r.csv", file);
+        auto t = open_table(p, o);
+        ASSERT_TRUE(t.has_value());
+        for (size_t chunk : {64, 100, 4 << 20})
+            ASSERT_EQ(test::read_rows(*t, chunk), want) << chunk << "\n" << file;
+    }
 }
 
 } // namespace
