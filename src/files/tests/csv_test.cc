@@ -142,21 +142,29 @@ TEST(csv_parse, projection_and_filename) {
 
 TEST(csv_parse, count_only_counts_records) {
     temp_dir d;
-    auto p = d.write("a.csv", "a,b\n1,2\n\n3,4\r\n5,6");
-    auto q = d.write("q.csv", "a,b\n1,\"x\ny\"\n3,4\n");
-    for (auto path : {p, q}) {
-        file_table t = open_ok(path);
-        chunk_reader reader(t);
-        chunk_parser parser(t, {});
-        columnar::batch out;
-        parse_stats stats;
-        while (true) {
-            auto c = reader.next();
-            ASSERT_TRUE(c.has_value());
-            if (!*c) break;
-            ASSERT_TRUE(parser.parse(**c, out, stats).has_value());
+    std::vector<std::pair<std::string, size_t>> cases = {
+        {d.write("blank.csv", "a,b\n1,2\n\n3,4\r\n5,6"), 3},
+        {d.write("crlf_blank.csv", "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n"), 2},
+        {d.write("plain.csv", "a,b\n1,2\n3,4\r\n5,6\n7,8"), 4},
+        {d.write("quoted.csv", "a,b\n1,\"x\ny\"\n3,4\n"), 2}};
+    for (auto [path, want] : cases) {
+        read_options o;
+        o.header = true;
+        file_table t = open_ok(path, o);
+        for (size_t chunk : {64, 4 << 20}) {
+            chunk_reader reader(t, chunk);
+            chunk_parser parser(t, {});
+            columnar::batch out;
+            parse_stats stats;
+            while (true) {
+                auto c = reader.next();
+                ASSERT_TRUE(c.has_value());
+                if (!*c) break;
+                ASSERT_TRUE(parser.parse(**c, out, stats).has_value());
+            }
+            EXPECT_EQ(out.rows, want) << path;
+            EXPECT_EQ(stats.rows, want) << path;
         }
-        EXPECT_EQ(out.rows, path == p ? 3u : 2u);
     }
 }
 
