@@ -46,6 +46,7 @@ public:
         }
         out.rows += added;
         stats.rows += added;
+        _view.columns.clear(); // keep no reference to the caller's columns
         for (const format::record_error& e : _errors) {
             auto r = bad_record(message(c, _records[e.index], e.reason), out, stats);
             if (!r) return r;
