@@ -1,5 +1,6 @@
 // Files: CSV parsing into columns (all, some, none projected) and text lines, MB/s per core,
-// on a generated file like the one the DuckDB comparison reads. Plain program:
+// on a generated file like the one the DuckDB comparison reads, plain, gzip and zstd. Plain
+// program:
 //   files_bench [rows] [repeats]
 
 #include "files/files.h"
@@ -166,12 +167,24 @@ int main(int argc, char** argv) {
             best = std::min(best, parse_once(*c.table, c.projection, n));
         report(c.name, best, n);
     }
-    for (int threads : {1, 2}) {
-        double best = 1e9;
-        for (int r = 0; r < repeats; ++r)
-            best = std::min(best, scan_parallel(*t, threads));
-        std::printf("whole scan, %d thread(s), wall: %.0f MB/s, %.2f Mrows/s\n", threads, mb / best,
-                    double(rows) / best / 1e6);
+    auto scans = [&](const files::file_table& table, const char* what) {
+        for (int threads : {1, 2}) {
+            double best = 1e9;
+            for (int r = 0; r < repeats; ++r)
+                best = std::min(best, scan_parallel(table, threads));
+            std::printf("whole scan%s, %d thread(s), wall: %.0f MB/s, %.2f Mrows/s\n", what,
+                        threads, mb / best, double(rows) / best / 1e6);
+        }
+    };
+    scans(*t, "");
+    // The same file compressed (by the gzip and zstd programs, when installed).
+    for (auto [tool, ext] : {std::pair{"gzip -1", ".gz"}, std::pair{"zstd -q -1", ".zst"}}) {
+        std::string compressed = path + ext;
+        std::string cmd = std::string(tool) + " -c '" + path + "' > '" + compressed + "'";
+        if (std::system(cmd.c_str()) != 0) continue;
+        auto ct = files::open_table(compressed, {});
+        if (!ct) continue;
+        scans(*ct, ext);
     }
     std::filesystem::remove_all(dir);
     return 0;
