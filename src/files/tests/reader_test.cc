@@ -34,8 +34,12 @@ std::string gzip(const std::string& s) {
 }
 
 std::string zstd(const std::string& s) {
+    // With a content checksum, as the zstd program writes by default.
     std::string out(ZSTD_compressBound(s.size()), '\0');
-    size_t n = ZSTD_compress(out.data(), out.size(), s.data(), s.size(), 3);
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+    size_t n = ZSTD_compress2(cctx, out.data(), out.size(), s.data(), s.size());
+    ZSTD_freeCCtx(cctx);
     EXPECT_FALSE(ZSTD_isError(n));
     out.resize(n);
     return out;
@@ -112,9 +116,10 @@ TEST(chunk_reader, gzip_and_zstd) {
     // Two gzip members one after the other read as one file.
     auto two = d.write("two.csv.gz", gzip(csv.substr(0, 1000)) + gzip(csv.substr(1000)));
     auto zs = d.write("z.csv.zst", zstd(csv));
+    auto two_zs = d.write("two.csv.zst", zstd(csv.substr(0, 777)) + zstd(csv.substr(777)));
     strings want = read_rows(open_ok(plain));
     ASSERT_EQ(want.size(), 2000u);
-    for (auto path : {gz, two, zs}) {
+    for (auto path : {gz, two, zs, two_zs}) {
         file_table t = open_ok(path);
         EXPECT_EQ(read_rows(t, 4096), want) << path;
         chunk_reader reader(t);
@@ -149,6 +154,13 @@ TEST(chunk_reader, corrupt_and_truncated_streams) {
     strings r = read_rows(open_ok(bad_gz, o));
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].rfind("ERROR: " + bad_gz + ": corrupt gzip stream", 0), 0u) << r[0];
+    std::string bad_z = z;
+    for (size_t i = z.size() / 3; i < z.size() / 3 + 40; ++i)
+        bad_z[i] = char(bad_z[i] ^ 0x5a);
+    auto bad_zs = d.write("bad.csv.zst", bad_z);
+    strings rz = read_rows(open_ok(bad_zs, o));
+    ASSERT_EQ(rz.size(), 1u);
+    EXPECT_EQ(rz[0].rfind("ERROR: " + bad_zs + ": corrupt zstd stream", 0), 0u) << rz[0];
     // Inference reads the sample, so it reports the broken stream too.
     auto tiny = d.write("tiny.csv.gz", g.substr(0, 30));
     auto t = open_table(tiny, {});
