@@ -12,7 +12,7 @@ namespace spate::files {
 /// for the rules). Errors name the file: no file matches (`no file matches 'x/*.csv'`), a file
 /// that cannot be read (`x.csv: No such file or directory`), a bad gzip/zstd stream, an empty
 /// CSV file with no header and no `columns`, an unknown name in `types`. Reads at most about
-/// `sample_rows` records; never the whole of a big file.
+/// `sample_rows` records; never the whole of a big file (but a JSON array file is one chunk).
 result<file_table> open_table(std::string_view pattern, read_options options);
 
 } // namespace spate::files
