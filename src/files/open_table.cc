@@ -3,7 +3,6 @@
 #include "files/chunk_reader.h"
 #include "files/infer_internal.h"
 #include "files/scan_internal.h"
-#include "files/stream_internal.h"
 #include "files/values_internal.h"
 
 #include <algorithm>
@@ -25,12 +24,6 @@ error bad(std::string message) {
 }
 
 result<std::vector<std::string>> expand(const std::string& pattern) {
-    // A plain path names one file; a missing one is reported as the system says it.
-    if (pattern.find_first_of("*?[") == std::string::npos) {
-        auto size = detail::file_size(pattern);
-        if (!size) return std::move(size).err();
-        return std::vector<std::string>{pattern};
-    }
     glob_t g{};
     int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
     std::vector<std::string> files;

@@ -248,8 +248,7 @@ TEST(csv_errors, empty_and_missing_files) {
     file_table t = open_ok(e, o);
     EXPECT_TRUE(read_rows(t).empty());
     EXPECT_EQ(open_error(d.path("nope/*.csv")), "no file matches '" + d.path("nope/*.csv") + "'");
-    EXPECT_EQ(open_error(d.path("missing.csv")),
-              d.path("missing.csv") + ": No such file or directory");
+    EXPECT_EQ(open_error(d.path("missing.csv")), "no file matches '" + d.path("missing.csv") + "'");
     auto only_header = d.write("h.csv", "a,b\n");
     file_table h = open_ok(only_header);
     EXPECT_TRUE(*h.options.header);
