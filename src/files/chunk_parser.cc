@@ -3,6 +3,8 @@
 #include "files/format_parser_internal.h"
 #include "files/scan_internal.h"
 
+#include <cassert>
+
 #include <fmt/format.h>
 
 namespace spate::files {
@@ -49,6 +51,8 @@ std::string type_name(const columnar::data_type& t) {
 } // namespace detail
 
 chunk_parser::chunk_parser(const file_table& table, std::vector<uint32_t> projection) {
+    for ([[maybe_unused]] uint32_t i : projection)
+        assert(i < table.columns.size());
     switch (table.options.format) {
     case file_format::csv: _impl = detail::make_csv_parser(table, std::move(projection)); break;
     case file_format::json: _impl = detail::make_json_parser(table, std::move(projection)); break;

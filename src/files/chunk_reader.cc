@@ -23,7 +23,7 @@ private:
     /// Drops the `skip` lines, a UTF-8 byte order mark and the CSV header of a new file.
     result<void> drop_file_start(std::atomic<uint64_t>& bytes_read);
     /// Where the last whole record of `_pending` ends (npos: none yet).
-    size_t last_record_end() const;
+    size_t last_record_end(size_t window) const;
 
     const file_table& _table;
     size_t _chunk_bytes;
@@ -84,7 +84,7 @@ result<void> reader_state::drop_file_start(std::atomic<uint64_t>& bytes_read) {
                 pos = _pending.size();
                 break;
             }
-            auto f = fill(_pending.size() * 2, bytes_read);
+            auto f = fill(std::max<size_t>(_pending.size() * 2, 64 * 1024), bytes_read);
             if (!f) return f;
             continue;
         }
@@ -104,7 +104,7 @@ result<void> reader_state::drop_file_start(std::atomic<uint64_t>& bytes_read) {
                 pos = _pending.size();
                 break;
             }
-            auto f = fill(_pending.size() * 2, bytes_read);
+            auto f = fill(std::max<size_t>(_pending.size() * 2, 64 * 1024), bytes_read);
             if (!f) return f;
         }
     }
@@ -112,10 +112,11 @@ result<void> reader_state::drop_file_start(std::atomic<uint64_t>& bytes_read) {
     return ok();
 }
 
-size_t reader_state::last_record_end() const {
+size_t reader_state::last_record_end(size_t window) const {
+    std::string_view s = std::string_view(_pending).substr(0, window);
     if (_table.options.format == file_format::csv)
-        return csv_last_record_end(_pending, _table.options.quote);
-    size_t nl = _pending.rfind('\n');
+        return csv_last_record_end(s, _table.options.quote);
+    size_t nl = s.rfind('\n');
     return nl == std::string::npos ? nl : nl + 1;
 }
 
@@ -143,15 +144,20 @@ result<std::optional<chunk>> reader_state::next(std::atomic<uint64_t>& bytes_rea
         } else {
             auto f = fill(_chunk_bytes, bytes_read);
             if (!f) return fail(std::move(f).err());
+            // The last record end within the first chunk_bytes (more when one record is
+            // longer than that).
+            size_t window = _chunk_bytes;
             for (;;) {
-                if (_eof) {
+                if (_eof && _pending.size() <= window) {
                     cut = _pending.size();
                     break;
                 }
-                cut = last_record_end();
-                if (cut != std::string::npos && cut > 0) break;
-                // One record longer than the buffer: read on.
-                auto g = fill(_pending.size() * 2, bytes_read);
+                if (_pending.size() >= window || _eof) {
+                    cut = last_record_end(std::min(window, _pending.size()));
+                    if (cut != std::string::npos && cut > 0) break;
+                    window *= 2;
+                }
+                auto g = fill(window, bytes_read);
                 if (!g) return fail(std::move(g).err());
             }
         }
@@ -164,6 +170,7 @@ result<std::optional<chunk>> reader_state::next(std::atomic<uint64_t>& bytes_rea
         chunk c;
         c.file = _file;
         c.first_line = _line;
+        c.json_array = _whole_file;
         std::string rest;
         rest.reserve(_chunk_bytes + 64 * 1024);
         rest.assign(std::string_view(_pending).substr(cut));

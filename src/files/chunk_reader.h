@@ -20,6 +20,8 @@ struct chunk {
     /// Always false: the reader drops the `skip` lines and the header record of every file
     /// before handing out chunks.
     bool header = false;
+    /// json: the chunk is a whole file holding one top-level array (else NDJSON lines).
+    bool json_array = false;
 };
 
 namespace detail {
@@ -32,7 +34,8 @@ class reader_state;
 /// out whole as one chunk. Decompresses while reading: never holds more than about two chunks
 /// of a file (except a JSON array file, or one record longer than a chunk).
 ///
-/// next() may be called from several threads at once (calls are serialized inside);
+/// Keeps a reference to `table`, which must outlive it. next() may be called from several
+/// threads at once (calls are serialized inside);
 /// bytes_read() and total_bytes() from any thread at any time.
 class chunk_reader {
 public:

@@ -1,9 +1,12 @@
 #include "files/format_parser_internal.h"
+#include "files/scan_internal.h"
 #include "files/values_internal.h"
 
 #include "format/cell_internal.h"
 
 #include <cstring>
+
+#include <emmintrin.h>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -148,6 +151,11 @@ bool csv_parser::convert(const target& t, std::string_view text, bool quoted,
 }
 
 uint64_t csv_parser::count_lines(std::string_view s) {
+    if (s.empty()) return 0;
+    // Without blank lines the records are the line breaks (and a last line without one).
+    bool blank = s.front() == '\n' || s.starts_with("\r\n") || s == "\r" || s.ends_with("\n\r") ||
+                 has_blank_line(s);
+    if (!blank) return count_newlines(s) + (s.back() != '\n');
     uint64_t n = 0;
     const char* p = s.data();
     const char* end = p + s.size();
@@ -167,6 +175,8 @@ result<void> csv_parser::parse(const chunk& c, columnar::batch& out, parse_stats
     const char* const end = begin + c.bytes.size();
     const char q = o.quote;
     const char delim = o.delimiter;
+    const __m128i vdelim = _mm_set1_epi8(delim);
+    const __m128i vnl = _mm_set1_epi8('\n');
     if (_count_only && _filename_out < 0 && !std::memchr(begin, q, c.bytes.size())) {
         uint64_t n = count_lines(c.bytes);
         out.rows += n;
@@ -239,8 +249,22 @@ result<void> csv_parser::parse(const chunk& c, columnar::batch& out, parse_stats
                     break;
                 }
             } else {
-                while (p < end && !_stop[uint8_t(*p)])
-                    ++p;
+                // 16 bytes at a time while they are there, then byte by byte.
+                for (;;) {
+                    if (p + 16 > end) {
+                        while (p < end && !_stop[uint8_t(*p)])
+                            ++p;
+                        break;
+                    }
+                    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+                    unsigned m = unsigned(_mm_movemask_epi8(
+                        _mm_or_si128(_mm_cmpeq_epi8(v, vdelim), _mm_cmpeq_epi8(v, vnl))));
+                    if (m) {
+                        p += __builtin_ctz(m);
+                        break;
+                    }
+                    p += 16;
+                }
                 const char* fe = p;
                 if (fe > fs && fe[-1] == '\r' && (p == end || *p == '\n')) --fe;
                 text = std::string_view(fs, size_t(fe - fs));

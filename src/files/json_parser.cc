@@ -25,15 +25,11 @@ public:
 
     result<void> parse(const chunk& c, columnar::batch& out, parse_stats& stats) override {
         _records.clear();
-        size_t i = 0;
-        const std::string& b = c.bytes;
-        while (i < b.size() && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
-            ++i;
-        if (i < b.size() && b[i] == '[') {
+        if (c.json_array) {
             auto r = split_array(c);
             if (!r) return bad_record(std::move(r).err().message, out, stats);
         } else {
-            split_lines(b);
+            split_lines(c.bytes);
         }
         // The decoder fills the projected columns other than filename, in place.
         _view.columns.clear();
@@ -50,6 +46,7 @@ public:
         }
         out.rows += added;
         stats.rows += added;
+        _view.columns.clear(); // keep no reference to the caller's columns
         for (const format::record_error& e : _errors) {
             auto r = bad_record(message(c, _records[e.index], e.reason), out, stats);
             if (!r) return r;

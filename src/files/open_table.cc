@@ -108,6 +108,7 @@ result<csv_sample> sample_csv(const file_table& t) {
 }
 
 result<void> infer_csv(file_table& t) {
+    if (t.options.columns && t.options.header) return ok(); // nothing to infer
     auto sampled = sample_csv(t);
     if (!sampled) return std::move(sampled).err();
     csv_sample& s = *sampled;
@@ -208,6 +209,7 @@ struct json_sample {
 };
 
 result<void> infer_json(file_table& t) {
+    if (t.options.columns) return ok(); // nothing to infer
     json_sample s;
     chunk_reader reader(t, 1 << 20);
     simdjson::dom::parser parser;
@@ -217,8 +219,7 @@ result<void> infer_json(file_table& t) {
         if (!next) return std::move(next).err();
         if (!*next) break;
         std::string_view b = (*next)->bytes;
-        size_t i = b.find_first_not_of(" \t\r\n");
-        if (i != std::string_view::npos && b[i] == '[') {
+        if ((*next)->json_array) {
             simdjson::dom::element doc;
             if (parser.parse(b.data(), b.size(), true).get(doc)) continue;
             simdjson::dom::array arr;

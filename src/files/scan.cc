@@ -1,6 +1,5 @@
 #include "files/scan_internal.h"
 
-#include <bit>
 #include <cstring>
 
 #include <emmintrin.h>
@@ -12,13 +11,42 @@ uint64_t count_newlines(std::string_view s) {
     const char* end = p + s.size();
     uint64_t n = 0;
     const __m128i nl = _mm_set1_epi8('\n');
-    for (; p + 16 <= end; p += 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        n += unsigned(std::popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)))));
+    const __m128i zero = _mm_setzero_si128();
+    // Byte counters (0 - (-1) per match) summed into 64-bit lanes every 255 blocks.
+    while (p + 16 <= end) {
+        __m128i acc = zero;
+        for (int k = 0; k < 255 && p + 16 <= end; ++k, p += 16) {
+            __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+        }
+        __m128i sums = _mm_sad_epu8(acc, zero);
+        n += uint64_t(_mm_cvtsi128_si64(sums)) + uint64_t(_mm_extract_epi16(sums, 4));
     }
     for (; p < end; ++p)
         n += *p == '\n';
     return n;
+}
+
+bool has_blank_line(std::string_view s) {
+    const char* p = s.data();
+    const char* end = p + s.size();
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    for (; p + 18 <= end; p += 16) {
+        auto at = [&](int k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k)); };
+        __m128i a = _mm_cmpeq_epi8(at(0), nl);
+        __m128i b1 = at(1);
+        __m128i blank = _mm_and_si128(
+            a, _mm_or_si128(_mm_cmpeq_epi8(b1, nl),
+                            _mm_and_si128(_mm_cmpeq_epi8(b1, cr), _mm_cmpeq_epi8(at(2), nl))));
+        if (_mm_movemask_epi8(blank)) return true;
+    }
+    for (; p < end; ++p) {
+        if (*p != '\n') continue;
+        if (p + 1 < end && p[1] == '\n') return true;
+        if (p + 2 < end && p[1] == '\r' && p[2] == '\n') return true;
+    }
+    return false;
 }
 
 size_t csv_last_record_end(std::string_view s, char quote) {

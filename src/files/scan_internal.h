@@ -14,6 +14,9 @@ namespace spate::files::detail {
 /// The number of '\n' bytes in `s` (SSE2, 16 bytes at a time).
 uint64_t count_newlines(std::string_view s);
 
+/// Whether `s` holds "\n\n" or "\n\r\n" (a blank line after its first line).
+bool has_blank_line(std::string_view s);
+
 /// The end (one past the '\n') of the last whole CSV record of `s`, which starts at a record
 /// boundary: the last '\n' outside quotes. npos when `s` holds no whole record.
 size_t csv_last_record_end(std::string_view s, char quote);

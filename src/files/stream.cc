@@ -183,6 +183,8 @@ result<size_t> byte_stream::read_zstd(char* dst, size_t n) {
             if (!r) return std::move(r).err();
             continue;
         }
+        // At the end of the input only a frame still open may hold output.
+        if (_in_pos == _in_end && _codec->zstd_last == 0) break;
         size_t before = out.pos;
         ZSTD_inBuffer in{_in.get() + _in_pos, _in_end - _in_pos, 0};
         size_t rc = ZSTD_decompressStream(_codec->zs, &out, &in);
