@@ -33,6 +33,39 @@ struct key_hash {
 void hash_rows(const columnar::batch& b, std::span<const uint32_t> columns,
                std::vector<uint64_t>& hashes);
 
+/// Scratch of split_by_hash(), kept by its caller between batches.
+struct hash_split_scratch {
+    std::vector<uint64_t> hashes;
+    std::vector<std::vector<uint32_t>> rows;
+};
+
+/// Splits `b` into `parts` by the hash of its `keys` columns (hash_rows modulo parts; no keys
+/// or one part: all to part 0) and calls `to(part, batch)` for each part with rows, in part
+/// order; a part that gets every row gets `b` itself. How exchanges pick the shard or worker
+/// owning a key.
+template <typename F>
+void split_by_hash(columnar::batch b, std::span<const uint32_t> keys, unsigned parts,
+                   hash_split_scratch& scratch, F&& to) {
+    if (b.rows == 0) return;
+    if (keys.empty() || parts <= 1) {
+        to(0u, std::move(b));
+        return;
+    }
+    hash_rows(b, keys, scratch.hashes);
+    scratch.rows.resize(parts);
+    for (auto& r : scratch.rows)
+        r.clear();
+    for (uint32_t r = 0; r < b.rows; ++r)
+        scratch.rows[scratch.hashes[r] % parts].push_back(r);
+    for (unsigned p = 0; p < parts; ++p) {
+        if (scratch.rows[p].empty()) continue;
+        if (scratch.rows[p].size() == b.rows)
+            to(p, std::move(b));
+        else
+            to(p, b.gather(scratch.rows[p]));
+    }
+}
+
 /// hash_rows for one row.
 uint64_t hash_row(const columnar::batch& b, std::span<const uint32_t> columns, size_t row);
 

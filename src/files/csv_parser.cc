@@ -35,7 +35,7 @@ private:
     };
     /// Appends `text` to the target column; false with `_why` set when it does not convert.
     bool convert(const target& t, std::string_view text, bool quoted, columnar::column& col);
-    /// Counts the records of a chunk without quotes (count(*)): its non-blank lines.
+    /// Counts the records of a one-column chunk without quotes (count(*)): its non-blank lines.
     static uint64_t count_lines(std::string_view s);
 
     uint32_t _fields = 0;         ///< fields per record (columns without filename)
@@ -177,7 +177,10 @@ result<void> csv_parser::parse(const chunk& c, columnar::batch& out, parse_stats
     const char delim = o.delimiter;
     const __m128i vdelim = _mm_set1_epi8(delim);
     const __m128i vnl = _mm_set1_epi8('\n');
-    if (_count_only && _filename_out < 0 && !std::memchr(begin, q, c.bytes.size())) {
+    // count(*) of a one-column file without quotes only counts lines; with more columns every
+    // record's field count is still checked (a ragged row is an error whatever is read).
+    if (_count_only && _fields == 1 && _filename_out < 0 &&
+        !std::memchr(begin, q, c.bytes.size())) {
         uint64_t n = count_lines(c.bytes);
         out.rows += n;
         stats.rows += n;

@@ -1,4 +1,5 @@
 #include "files/open_table.h"
+#include "base/ascii.h"
 
 #include "files/chunk_reader.h"
 #include "files/infer_internal.h"
@@ -38,31 +39,12 @@ result<std::vector<std::string>> expand(const std::string& pattern) {
     return files;
 }
 
-bool equals_folded(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 /// Column names from a header: trimmed; empty ones become columnN, repeated ones name_1, ...
 std::vector<std::string> header_names(const std::vector<detail::split_field>& fields) {
     std::vector<std::string> names;
     std::set<std::string> used;
     for (size_t i = 0; i < fields.size(); ++i) {
-        std::string name(trim(fields[i].text));
+        std::string name(trim_blanks(fields[i].text));
         if (name.empty()) name = fmt::format("column{}", i);
         std::string unique = name;
         for (int k = 1; used.count(unique); ++k)

@@ -1,3 +1,4 @@
+#include "base/ascii.h"
 #include "format/cell_internal.h"
 
 #include "columnar/text_format.h"
@@ -46,25 +47,6 @@ namespace {
 std::string quoted(std::string_view s) {
     std::string_view c = clip(s);
     return fmt::format("\"{}{}\"", c, c.size() < s.size() ? "..." : "");
-}
-
-bool equals_folded(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 /// A whole-text base-10 int64 ("+5" and "-5" allowed); false when malformed or out of range,
@@ -125,7 +107,7 @@ bool check_integer_range(const data_type& type, int64_t v, std::string_view text
 
 bool decimal_from_text(const data_type& type, std::string_view text, std::string_view name,
                        int64_t& out, std::string& why) {
-    std::string_view s = trim(text);
+    std::string_view s = trim_blanks(text);
     auto bad = [&] {
         why = fmt::format("field \"{}\": {} is not a number", clip(name), quoted(text));
         return false;
@@ -225,7 +207,7 @@ bool text_to_cell(const data_type& type, std::string_view text, std::string_view
     case type_id::json: out.s = text; return true;
     case type_id::boolean: {
         bool b = false;
-        if (!parse_bool(trim(text), b)) {
+        if (!parse_bool(trim_blanks(text), b)) {
             why = fmt::format("field \"{}\": expected a boolean, got {}", clip(name), quoted(text));
             return false;
         }
@@ -234,7 +216,7 @@ bool text_to_cell(const data_type& type, std::string_view text, std::string_view
     }
     case type_id::int32:
     case type_id::int64: {
-        std::string_view t = trim(text);
+        std::string_view t = trim_blanks(text);
         bool overflow = false;
         if (!parse_i64(t, out.i, overflow)) {
             if (overflow)
@@ -248,14 +230,14 @@ bool text_to_cell(const data_type& type, std::string_view text, std::string_view
         return check_integer_range(type, out.i, t, name, why);
     }
     case type_id::float64:
-        if (!parse_f64(trim(text), out.d)) {
+        if (!parse_f64(trim_blanks(text), out.d)) {
             why = fmt::format("field \"{}\": expected a number, got {}", clip(name), quoted(text));
             return false;
         }
         return true;
     case type_id::decimal: return decimal_from_text(type, text, name, out.i, why);
     case type_id::timestamp: {
-        std::string_view t = trim(text);
+        std::string_view t = trim_blanks(text);
         bool overflow = false;
         if (auto ts = columnar::parse_timestamp(t)) {
             out.i = *ts;
@@ -266,7 +248,7 @@ bool text_to_cell(const data_type& type, std::string_view text, std::string_view
         return false;
     }
     case type_id::interval: {
-        std::string_view t = trim(text);
+        std::string_view t = trim_blanks(text);
         bool overflow = false;
         if (interval_int_is_ms && parse_i64(t, out.i, overflow)) return true;
         std::string reason;

@@ -1,4 +1,5 @@
 #include "format/decoder.h"
+#include "base/ascii.h"
 
 #include <cctype>
 #include <optional>
@@ -8,15 +9,6 @@
 namespace spate::format {
 
 namespace {
-
-bool equals_folded(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 /// One character from an option value; "\t" and "tab" spell a tab.
 std::optional<char> one_char(std::string_view v) {

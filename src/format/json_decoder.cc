@@ -1,4 +1,5 @@
 #include "format/json_decoder.h"
+#include "base/ascii.h"
 
 #include "columnar/text_format.h"
 #include "format/cell_internal.h"
@@ -210,17 +211,6 @@ bool fast_timestamp(std::string_view s, int64_t& out) {
     if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
     out = columnar::days_from_civil(y, unsigned(mo), unsigned(d)) * 86'400'000 + h * 3'600'000 +
           mi * 60'000 + sec * 1000 + frac;
-    return true;
-}
-
-bool equals_folded(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-        if (x != y) return false;
-    }
     return true;
 }
 

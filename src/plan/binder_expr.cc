@@ -1,13 +1,13 @@
 // Binding expressions: names to columns, literals to typed constants, operators and calls to
 // resolved functions, aggregate calls to the aggregate's outputs.
 
+#include "base/ascii.h"
 #include "columnar/text_format.h"
 #include "plan/binder_internal.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -154,17 +154,10 @@ bound_expr_ptr expr_binder::bind_column(const ast::column_ref_expr& c, const sco
     if (!found) {
         // A column named with capitals (a CSV header, a JSON key) is found by its name in any
         // case when no column has the name exactly and only one matches so.
-        auto same_folded = [&](const std::string& a) {
-            return a.size() == name.size() &&
-                   std::equal(a.begin(), a.end(), name.begin(), [](char x, char y) {
-                       return std::tolower(static_cast<unsigned char>(x)) ==
-                              std::tolower(static_cast<unsigned char>(y));
-                   });
-        };
         const scope_column* folded = nullptr;
         bool ambiguous = false;
         for (const auto& col : s.columns) {
-            if (col.hidden || !same_folded(col.name)) continue;
+            if (col.hidden || !equals_folded(col.name, name)) continue;
             if (!qualifier.empty() && col.qualifier != qualifier) continue;
             if (folded) ambiguous = true;
             folded = &col;

@@ -1,5 +1,6 @@
 // Files as tables: FROM 'data.csv' and read_csv / read_json / read_text with their options.
 
+#include "base/ascii.h"
 #include "files/files.h"
 #include "plan/binder_internal.h"
 #include "sql/parser.h"
@@ -12,19 +13,13 @@ namespace spate::plan::detail {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool ends_with(std::string_view s, std::string_view tail) {
     return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
 }
 
 /// The format a path's extension names (compression suffixes looked through).
 files::file_format format_of_path(std::string_view path, bool& tab) {
-    std::string p = lower(std::string(path));
+    std::string p = ascii_lower(std::string(path));
     for (const char* z : {".gz", ".gzip", ".zst", ".zstd"})
         if (ends_with(p, z)) p.resize(p.size() - std::string_view(z).size());
     tab = ends_with(p, ".tsv") || ends_with(p, ".tab");
@@ -69,7 +64,7 @@ std::vector<format::field_spec> parse_columns(const file_arg& a) {
                      fmt::format("{}: column \"{}\" has no type (write 'name type, ...')", a.name,
                                  piece),
                      a.pos);
-            name = lower(std::string(piece.substr(0, rest)));
+            name = ascii_lower(std::string(piece.substr(0, rest)));
         }
         std::string type(piece.substr(rest));
         try {
@@ -156,7 +151,7 @@ void apply_option(files::read_options& o, const file_arg& a) {
         o.types = parse_columns(a);
     } else if (n == "compression") {
         want_text();
-        std::string c = lower(a.value.as_string());
+        std::string c = ascii_lower(a.value.as_string());
         if (c != "auto" && c != "gzip" && c != "zstd" && c != "none")
             fail("22023", "compression must be 'auto', 'gzip', 'zstd' or 'none'", a.pos,
                  "Compressed files are recognised by their first bytes whatever this says.");
@@ -164,7 +159,7 @@ void apply_option(files::read_options& o, const file_arg& a) {
         if (o.format != files::file_format::json)
             fail("42883", "format is an option of read_json only", a.pos);
         want_text();
-        std::string f = lower(a.value.as_string());
+        std::string f = ascii_lower(a.value.as_string());
         if (f != "auto" && f != "newline_delimited" && f != "array")
             fail("22023", "format must be 'auto', 'newline_delimited' or 'array'", a.pos);
     } else {

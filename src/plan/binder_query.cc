@@ -1445,6 +1445,7 @@ dataflow plan_query(const sql::query& q, const catalog_reader& catalog, const bi
     query_planner p(catalog, opt);
     dataflow d = p.plan(q);
     if (p._order_planned) d.order_by = p._pending_order;
+    d.continuous = opt.continuous;
     prune_before_window(d);
     prune_join_columns(d);
     prune_file_columns(d);

@@ -130,6 +130,8 @@ struct dataflow {
     int64_t offset = 0;
     /// Whether the result is a changelog (an aggregate without a window) or only insertions.
     bool changelog = false;
+    /// A materialized view's or sink's (runs until dropped) rather than a bounded query's.
+    bool continuous = false;
     /// Whether a windowed aggregate holds results until the watermark passes.
     bool windowed = false;
     /// Every source and view named in the query (views included in it run as part of it).

@@ -224,8 +224,10 @@ void explain_steps(const dataflow& d, std::vector<std::string>& lines) {
                       "when the watermark passes the window's end"
                 : a->config.window_end_key ? "open windows' groups, each emitted once and dropped "
                                              "when the watermark passes its end"
-                                           : "one row per group, updates and retractions emitted "
-                                             "(unbounded: one entry per distinct key)"));
+                : d.continuous             ? "one row per group, updates and retractions emitted "
+                                             "(unbounded: one entry per distinct key)"
+                                           : "one row per group, each sent once at the end of "
+                                             "the input"));
         }
     }
 }

@@ -121,6 +121,8 @@ private:
     /// run_bounded() for a query reading files: on a worker thread per core, the files read in
     /// parallel chunks (parallel_graph), other inputs fetched first.
     boost::asio::awaitable<statement_result> run_parallel(const plan::dataflow& d);
+    /// A running view's current rows (as insertions). Throws 42P01 when it is not running.
+    boost::asio::awaitable<std::vector<columnar::batch>> view_rows(std::string name);
     /// Pushes every record of `source` now in its topic, decoded, into `entry`.
     boost::asio::awaitable<void> read_source_to_end(std::shared_ptr<const plan::source_def> source,
                                                     exec::output* entry, dead_letters& letters);

@@ -1,5 +1,6 @@
 // COPY: a query's rows to a CSV or JSON file, and a file's rows into a topic.
 
+#include "base/ascii.h"
 #include "broker/broker.h"
 #include "files/files.h"
 #include "format/encoder.h"
@@ -24,12 +25,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool ends_with(const std::string& s, std::string_view tail) {
     return s.size() >= tail.size() && std::string_view(s).substr(s.size() - tail.size()) == tail;
 }
@@ -47,7 +42,7 @@ struct copy_options {
 copy_options parse_copy_options(const sql::copy_statement& c) {
     copy_options o;
     for (const auto& opt : c.options) {
-        std::string k = lower(opt.key);
+        std::string k = ascii_lower(opt.key);
         auto text = [&] { return opt.value; };
         auto boolean = [&] {
             if (opt.kind != sql::option_value_kind::boolean)
@@ -55,7 +50,7 @@ copy_options parse_copy_options(const sql::copy_statement& c) {
             return opt.value == "true";
         };
         if (k == "format") {
-            o.format = lower(text());
+            o.format = ascii_lower(text());
             if (o.format != "csv" && o.format != "json" && o.format != "text")
                 throw sql::sql_error(
                     "22023", fmt::format("COPY format \"{}\" is not csv, json or text", o.format),
@@ -86,7 +81,7 @@ copy_options parse_copy_options(const sql::copy_statement& c) {
 
 std::string format_of(const copy_options& o, const std::string& file) {
     if (!o.format.empty()) return o.format;
-    std::string f = lower(file);
+    std::string f = ascii_lower(file);
     for (const char* z : {".gz", ".zst"})
         if (ends_with(f, z)) f.resize(f.size() - std::string_view(z).size());
     if (ends_with(f, ".json") || ends_with(f, ".ndjson") || ends_with(f, ".jsonl")) return "json";
@@ -192,7 +187,7 @@ std::vector<uint32_t> map_columns(const files::file_table& t,
     for (size_t i = 0; i < wanted.size(); ++i) {
         std::optional<uint32_t> found;
         for (uint32_t k = 0; k < t.columns.size(); ++k)
-            if (lower(t.columns[k].name) == lower(wanted[i])) found = k;
+            if (equals_folded(t.columns[k].name, wanted[i])) found = k;
         if (!found && positional && i < t.columns.size()) found = uint32_t(i);
         if (!found) {
             std::string have;

@@ -25,6 +25,9 @@ namespace {
 
 /// What the query's thread shares with the coroutine waiting for it; kept alive by both.
 struct parallel_run {
+    /// The query's own copy: the workers may outlive the coroutine that started them (a server
+    /// stopping mid-query destroys it), never this.
+    plan::dataflow flow;
     std::unique_ptr<parallel_graph> graph;
     std::unique_ptr<file_feed> feed;
     std::exception_ptr error;
@@ -42,7 +45,8 @@ uint64_t default_memory_limit() {
 asio::awaitable<statement_result> engine::run_parallel(const plan::dataflow& d) {
     unsigned workers = _query_workers ? _query_workers : std::thread::hardware_concurrency();
     auto run = std::make_shared<parallel_run>();
-    run->graph = std::make_unique<parallel_graph>(d, std::max(1u, workers));
+    run->flow = d;
+    run->graph = std::make_unique<parallel_graph>(run->flow, std::max(1u, workers));
     auto& g = *run->graph;
     run->feed = std::make_unique<file_feed>(g);
     // Inputs other than files are fetched here, on the home shard, first.
@@ -58,18 +62,8 @@ asio::awaitable<statement_result> engine::run_parallel(const plan::dataflow& d) 
             break;
         }
         case plan::input_kind::view: {
-            auto it = _catalog.objects().find(f.view_name);
-            if (it == _catalog.objects().end() || !it->second->running)
-                throw sql::sql_error(
-                    "42P01", fmt::format("materialized view \"{}\" is not running", f.view_name),
-                    {});
-            auto snap = it->second->running->snapshot();
-            auto parts = co_await std::move(snap);
-            for (auto& p : parts) {
-                if (p.rows == 0) continue;
-                p.changes.clear();
-                batches.push_back(std::move(p));
-            }
+            auto rows = view_rows(f.view_name);
+            batches = co_await std::move(rows);
             break;
         }
         case plan::input_kind::source: {

@@ -87,18 +87,10 @@ asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d) {
             break;
         }
         case plan::input_kind::view: {
-            auto it = _catalog.objects().find(f.view_name);
-            if (it == _catalog.objects().end() || !it->second->running)
-                throw sql::sql_error(
-                    "42P01", fmt::format("materialized view \"{}\" is not running", f.view_name),
-                    {});
-            auto snap = it->second->running->snapshot();
-            auto parts = co_await std::move(snap);
-            for (auto& p : parts) {
-                if (p.rows == 0) continue;
-                p.changes.clear();
+            auto rows = view_rows(f.view_name);
+            auto parts = co_await std::move(rows);
+            for (auto& p : parts)
                 entry->push(std::move(p));
-            }
             break;
         }
         case plan::input_kind::source: {
@@ -129,6 +121,22 @@ asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d) {
     r.returns_rows = true;
     r.tag = fmt::format("SELECT {}", r.rows.rows);
     co_return r;
+}
+
+asio::awaitable<std::vector<columnar::batch>> engine::view_rows(std::string name) {
+    auto it = _catalog.objects().find(name);
+    if (it == _catalog.objects().end() || !it->second->running)
+        throw sql::sql_error("42P01", fmt::format("materialized view \"{}\" is not running", name),
+                             {});
+    auto snap = it->second->running->snapshot();
+    auto parts = co_await std::move(snap);
+    std::vector<columnar::batch> out;
+    for (auto& p : parts) {
+        if (p.rows == 0) continue;
+        p.changes.clear();
+        out.push_back(std::move(p));
+    }
+    co_return out;
 }
 
 asio::awaitable<void> engine::read_source_to_end(std::shared_ptr<const plan::source_def> def,

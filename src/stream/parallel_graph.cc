@@ -19,25 +19,9 @@ public:
         : _g(g), _target(target), _port(port), _keys(std::move(keys)) {}
 
     void push(columnar::batch b) override {
-        if (b.rows == 0) return;
-        unsigned n = _g._workers;
-        if (_keys.empty() || n == 1) {
-            deliver(0, std::move(b));
-            return;
-        }
-        exec::hash_rows(b, _keys, _hashes);
-        _rows.resize(n);
-        for (auto& r : _rows)
-            r.clear();
-        for (uint32_t r = 0; r < b.rows; ++r)
-            _rows[_hashes[r] % n].push_back(r);
-        for (unsigned w = 0; w < n; ++w) {
-            if (_rows[w].empty()) continue;
-            if (_rows[w].size() == b.rows)
-                deliver(w, std::move(b));
-            else
-                deliver(w, b.gather(_rows[w]));
-        }
+        exec::split_by_hash(
+            std::move(b), _keys, _g._workers, _split,
+            [this](unsigned worker, columnar::batch part) { deliver(worker, std::move(part)); });
     }
     void watermark(exec::event_time) override {}
 
@@ -52,8 +36,7 @@ private:
     size_t _target;
     int _port;
     std::vector<uint32_t> _keys;
-    std::vector<uint64_t> _hashes;
-    std::vector<std::vector<uint32_t>> _rows;
+    exec::hash_split_scratch _split;
 };
 
 parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)

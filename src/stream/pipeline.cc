@@ -164,8 +164,7 @@ private:
     std::optional<event_time> _wm;
     bool _idle = false;
     bool _idle_changed = false;
-    std::vector<uint64_t> _hashes;
-    std::vector<std::vector<uint32_t>> _rows;
+    exec::hash_split_scratch _split;
 };
 
 /// One shard's share of a pipeline: the segments after each exchange, the watermarks of their
@@ -248,25 +247,10 @@ private:
 };
 
 void exchange_out::push(columnar::batch b) {
-    if (b.rows == 0) return;
-    unsigned n = _p.shard_count();
-    if (_keys.empty() || n == 1) {
-        _pending[0].push_back(std::move(b));
-        return;
-    }
-    exec::hash_rows(b, _keys, _hashes);
-    _rows.resize(n);
-    for (auto& r : _rows)
-        r.clear();
-    for (uint32_t r = 0; r < b.rows; ++r)
-        _rows[_hashes[r] % n].push_back(r);
-    for (unsigned s = 0; s < n; ++s) {
-        if (_rows[s].empty()) continue;
-        if (_rows[s].size() == b.rows)
-            _pending[s].push_back(std::move(b));
-        else
-            _pending[s].push_back(b.gather(_rows[s]));
-    }
+    exec::split_by_hash(std::move(b), _keys, _p.shard_count(), _split,
+                        [this](unsigned shard, columnar::batch part) {
+                            _pending[shard].push_back(std::move(part));
+                        });
 }
 
 bool exchange_out::has_news() const {
