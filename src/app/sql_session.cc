@@ -134,8 +134,9 @@ bool has_position(const sql::sql_error& e) {
 
 class sql_session final : public pgwire::session_handler {
 public:
-    sql_session(broker::kafka_broker& broker, stream::engine& engine, relation_directory& relations)
-        : _broker(broker), _engine(engine), _relations(relations) {}
+    sql_session(broker::kafka_broker& broker, stream::engine& engine, relation_directory& relations,
+                int32_t pid)
+        : _broker(broker), _engine(engine), _relations(relations), _pid(pid) {}
 
     pgwire::pg_result<std::vector<std::string>> split(std::string_view sql) override {
         try {
@@ -182,20 +183,29 @@ public:
             values.push_back(value_of(p));
         stream::engine* engine = &_engine;
         relation_directory* relations = &_relations;
-        auto op =
-            runtime::invoke_on(_broker.executor(engine->home()),
-                               [engine, relations, sql, values = std::move(values)]()
-                                   -> asio::awaitable<pgwire::pg_result<pgwire::query_result>> {
-                                   try {
-                                       auto run = engine->execute(sql, values);
-                                       auto r = co_await std::move(run);
-                                       publish_relations(*engine, *relations);
-                                       co_return convert(std::move(r));
-                                   } catch (const sql::sql_error& e) {
-                                       co_return to_pg(e, sql, has_position(e));
-                                   }
-                               });
-        co_return co_await std::move(op);
+        auto control = std::make_shared<stream::query_control>();
+        control->session = _pid;
+        _running = control;
+        auto op = runtime::invoke_on(
+            _broker.executor(engine->home()),
+            [engine, relations, sql, values = std::move(values),
+             control]() -> asio::awaitable<pgwire::pg_result<pgwire::query_result>> {
+                try {
+                    auto run = engine->execute(sql, values, control);
+                    auto r = co_await std::move(run);
+                    publish_relations(*engine, *relations);
+                    co_return convert(std::move(r));
+                } catch (const sql::sql_error& e) {
+                    co_return to_pg(e, sql, has_position(e));
+                }
+            });
+        auto r = co_await std::move(op);
+        _running.reset();
+        co_return r;
+    }
+
+    void cancel() override {
+        if (_running) _running->cancelled = true;
     }
 
 private:
@@ -235,6 +245,9 @@ private:
     broker::kafka_broker& _broker;
     stream::engine& _engine;
     relation_directory& _relations;
+    int32_t _pid;
+    /// The statement running now, which a cancel request stops.
+    std::shared_ptr<stream::query_control> _running;
 };
 
 } // namespace
@@ -258,8 +271,8 @@ void publish_relations(stream::engine& engine, relation_directory& relations) {
 
 pgwire::handler_factory sql_session_factory(broker::kafka_broker& broker, stream::engine& engine,
                                             relation_directory& relations) {
-    return [&broker, &engine, &relations](const pgwire::session_info&) {
-        return std::make_unique<sql_session>(broker, engine, relations);
+    return [&broker, &engine, &relations](const pgwire::session_info& who) {
+        return std::make_unique<sql_session>(broker, engine, relations, who.pid);
     };
 }
 

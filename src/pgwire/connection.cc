@@ -279,6 +279,14 @@ asio::awaitable<void> connection::run() {
         co_return;
     }
     // Session setup, in a plain block: the handler, the settings, the cancel key.
+    auto key = cancel_registry::instance().add(_socket.get_executor(), [weak = weak_from_this()] {
+        auto c = weak.lock();
+        if (!c || !c->_busy) return;
+        c->_cancel_requested = true;
+        if (c->_handler) c->_handler->cancel();
+    });
+    _pid = key.first;
+    _who.pid = key.first;
     _handler = _server.factory()(_who);
     if (!_handler) {
         fatal("the SQL engine could not open a session", "53300");
@@ -287,11 +295,6 @@ asio::awaitable<void> connection::run() {
         co_return;
     }
     _session.emplace(_who, _startup_settings);
-    auto key = cancel_registry::instance().add(_socket.get_executor(), [weak = weak_from_this()] {
-        auto c = weak.lock();
-        if (c && c->_busy) c->_cancel_requested = true;
-    });
-    _pid = key.first;
     write_auth_ok(_out);
     for (const auto& [name, value] : _session->reported())
         write_parameter_status(_out, name, value);

@@ -29,6 +29,9 @@ public:
     /// Runs one statement with its parameters already decoded to cells.
     virtual boost::asio::awaitable<pg_result<query_result>> execute(std::string sql,
                                                                     std::vector<cell> params) = 0;
+    /// The client asked to cancel the statement running now (a CancelRequest): stop it early
+    /// if it can be. The protocol layer answers 57014 when the statement returns anyway.
+    virtual void cancel() {}
 };
 
 /// Who a session is, from the StartupMessage and the socket.
@@ -37,6 +40,7 @@ struct session_info {
     std::string database;
     std::string application_name;
     std::string peer;
+    int32_t pid = 0; ///< the process id of its BackendKeyData (what pg_backend_pid() gives)
 };
 
 /// Makes the handler of a new session; called on the connection's shard.

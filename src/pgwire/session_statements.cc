@@ -342,9 +342,9 @@ std::optional<session_outcome> session_state::try_run(std::string_view sql) {
     // SHOW forms about the engine's objects are the engine's.
     if (first == "SHOW") {
         auto two = leading_keywords(sql, 2);
-        static constexpr std::string_view engine_words[] = {"SOURCES", "VIEWS",     "MATERIALIZED",
-                                                            "SINKS",   "TABLES",    "COLUMNS",
-                                                            "CREATE",  "PIPELINES", "OPERATORS"};
+        static constexpr std::string_view engine_words[] = {
+            "SOURCES", "VIEWS",  "MATERIALIZED", "SINKS",     "TABLES",
+            "COLUMNS", "CREATE", "PIPELINES",    "OPERATORS", "PROGRESS"};
         if (two.size() == 2 && std::find(std::begin(engine_words), std::end(engine_words),
                                          two[1]) != std::end(engine_words))
             return std::nullopt;

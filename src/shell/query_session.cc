@@ -28,19 +28,49 @@ double ms_since(steady::time_point start) {
     return std::chrono::duration<double, std::milli>(steady::now() - start).count();
 }
 
-// The one-line elapsed-time indicator on stderr, shown only on a terminal and only once a
-// statement has run for a second.
+/// "1.2 GB" for a byte count.
+std::string human_bytes(uint64_t n) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = double(n);
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+    return buf;
+}
+
+// The one-line progress on stderr, shown only on a terminal and only once a statement has run
+// for a second: a bar with how much of its files a query read (asked of the server with SHOW
+// PROGRESS over a second connection), else the elapsed time.
 class progress_line {
 public:
-    explicit progress_line(steady::time_point start)
-        : _start(start), _enabled(isatty(STDERR_FILENO) != 0) {}
+    progress_line(steady::time_point start, progress_probe* probe, int pid)
+        : _start(start), _enabled(isatty(STDERR_FILENO) != 0), _probe(probe), _pid(pid) {}
     ~progress_line() { clear(); }
 
     void update() {
         if (!_enabled) return;
         double s = ms_since(_start) / 1000.0;
         if (s < 1.0) return;
-        std::fprintf(stderr, "\r[ %.1f s ] running...", s);
+        if (_probe && ms_since(_last_poll) >= 250) {
+            _last_poll = steady::now();
+            if (auto p = _probe->poll(_pid)) _progress = *p;
+        }
+        if (_progress.total > 0) {
+            double f = std::min(1.0, double(_progress.done) / double(_progress.total));
+            constexpr int width = 30;
+            std::string bar(size_t(f * width), '=');
+            if (bar.size() < width) bar += '>';
+            bar.resize(width, ' ');
+            std::fprintf(stderr, "\r[%s] %3.0f%%  %s / %s  %.1f s\033[K", bar.c_str(), f * 100,
+                         human_bytes(_progress.done).c_str(), human_bytes(_progress.total).c_str(),
+                         s);
+        } else {
+            std::fprintf(stderr, "\r[ %.1f s ] running...\033[K", s);
+        }
         std::fflush(stderr);
         _shown = true;
     }
@@ -55,6 +85,10 @@ private:
     steady::time_point _start;
     bool _enabled;
     bool _shown = false;
+    progress_probe* _probe;
+    int _pid;
+    steady::time_point _last_poll{};
+    query_progress _progress;
 };
 
 std::string trimmed(const char* text) {
@@ -86,7 +120,9 @@ result<std::unique_ptr<query_session>> query_session::connect(const std::string&
                            message);
     }
     PQsetNoticeProcessor(conn, print_notice, nullptr);
-    return std::unique_ptr<query_session>(new query_session(conn));
+    auto session = std::unique_ptr<query_session>(new query_session(conn));
+    session->_probe = std::make_unique<progress_probe>(host, port, user, dbname);
+    return session;
 }
 
 query_session::~query_session() {
@@ -110,7 +146,7 @@ bool query_session::execute(const std::string& sql) {
     }
     bool ok = true;
     {
-        progress_line progress(start);
+        progress_line progress(start, _probe.get(), PQbackendPID(_conn));
         const int sock = PQsocket(_conn);
         for (;;) {
             bool broken = false;

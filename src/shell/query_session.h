@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "shell/progress_probe.h"
 #include "shell/result_format.h"
 
 #include <libpq-fe.h>
@@ -27,8 +28,9 @@ public:
     query_session& operator=(const query_session&) = delete;
 
     /// Runs one statement and prints what it returns. While it runs, Ctrl-C (interrupt.h)
-    /// sends a cancel request, and when stderr is a terminal an elapsed-time line shows after
-    /// the first second. False if the server reported an error (or the connection failed).
+    /// sends a cancel request, and when stderr is a terminal a progress line shows after the
+    /// first second (a bar for queries over files, else the elapsed time). False if the server
+    /// reported an error (or the connection failed).
     bool execute(const std::string& sql);
 
     output_format format = output_format::table;
@@ -41,6 +43,7 @@ private:
     void send_cancel();
 
     PGconn* _conn;
+    std::unique_ptr<progress_probe> _probe;
     std::string _out;
 };
 

@@ -165,18 +165,25 @@ void engine::forget_progress(const std::string& name) const {
 }
 
 asio::awaitable<statement_result> engine::execute(std::string sql,
-                                                  std::vector<columnar::value> params) {
+                                                  std::vector<columnar::value> params,
+                                                  std::shared_ptr<query_control> control) {
     auto stmt = sql::parse_statement(sql);
-    auto op = run(*stmt, stmt->text(sql), params);
+    if (control) {
+        control->text = std::string(stmt->text(sql));
+        std::erase_if(_running, [](const auto& w) { return w.expired(); });
+        _running.push_back(control);
+    }
+    auto op = run(*stmt, stmt->text(sql), params, std::move(control));
     co_return co_await std::move(op);
 }
 
 asio::awaitable<statement_result> engine::run(const sql::statement& s, std::string_view text,
-                                              const std::vector<columnar::value>& params) {
+                                              const std::vector<columnar::value>& params,
+                                              std::shared_ptr<query_control> control) {
     using K = sql::statement_kind;
     switch (s.kind) {
     case K::query: {
-        auto op = select(*s.as<sql::query_statement>().body, params);
+        auto op = select(*s.as<sql::query_statement>().body, params, std::move(control));
         co_return co_await std::move(op);
     }
     case K::create_source: {
@@ -203,6 +210,9 @@ asio::awaitable<statement_result> engine::run(const sql::statement& s, std::stri
             auto op = show_operators();
             co_return co_await std::move(op);
         }
+        if (s.as<sql::show_statement>().what == sql::show_kind::variable &&
+            s.as<sql::show_statement>().variable == "progress")
+            co_return show_progress();
         co_return show(s);
     case K::describe: co_return show(s);
     case K::explain: co_return explain(s, params);
@@ -217,7 +227,7 @@ asio::awaitable<statement_result> engine::run(const sql::statement& s, std::stri
         throw sql::sql_error("0A000", "INSERT is not supported yet", s.pos,
                              "Produce records to the source's topic with a Kafka client.");
     case K::copy: {
-        auto op = copy(s, params);
+        auto op = copy(s, params, std::move(control));
         co_return co_await std::move(op);
     }
     case K::session: {

@@ -7,6 +7,8 @@
 #include "plan/catalog_types.h"
 #include "plan/dataflow.h"
 #include "stream/catalog.h"
+#include "stream/copy_options.h"
+#include "stream/query_control.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -72,9 +74,11 @@ public:
     /// Stops every pipeline. On the home shard, before the broker closes the log.
     boost::asio::awaitable<void> stop();
 
-    /// Runs one statement. Throws sql::sql_error for anything the user must fix.
-    boost::asio::awaitable<statement_result> execute(std::string sql,
-                                                     std::vector<columnar::value> params);
+    /// Runs one statement. Throws sql::sql_error for anything the user must fix. `control`
+    /// (optional) lets the session cancel the statement (57014) and others watch its progress.
+    boost::asio::awaitable<statement_result>
+    execute(std::string sql, std::vector<columnar::value> params,
+            std::shared_ptr<query_control> control = nullptr);
     /// The most memory the operators of one bounded query may hold (bytes; 0: no limit).
     void set_query_memory_limit(uint64_t bytes) { _query_memory_limit = bytes; }
     /// Worker threads of a bounded query over files (0: one per core).
@@ -87,40 +91,47 @@ public:
 
 private:
     boost::asio::awaitable<statement_result> run(const sql::statement& s, std::string_view text,
-                                                 const std::vector<columnar::value>& params);
+                                                 const std::vector<columnar::value>& params,
+                                                 std::shared_ptr<query_control> control);
     boost::asio::awaitable<statement_result> create_source(const sql::statement& s,
                                                            std::string_view text);
     boost::asio::awaitable<statement_result> create_continuous(const sql::statement& s,
                                                                std::string_view text);
     boost::asio::awaitable<statement_result> drop(const sql::statement& s);
     boost::asio::awaitable<statement_result> select(const sql::query& q,
-                                                    const std::vector<columnar::value>& params);
+                                                    const std::vector<columnar::value>& params,
+                                                    std::shared_ptr<query_control> control);
     statement_result show(const sql::statement& s) const;
     /// COPY (query) TO 'file', COPY name TO 'file', COPY topic_or_source FROM 'file'.
     boost::asio::awaitable<statement_result> copy(const sql::statement& s,
-                                                  const std::vector<columnar::value>& params);
+                                                  const std::vector<columnar::value>& params,
+                                                  std::shared_ptr<query_control> control);
     boost::asio::awaitable<statement_result> copy_to(const sql::copy_statement& c,
-                                                     std::string format, std::optional<bool> header,
-                                                     char delimiter, std::string null_string,
-                                                     const std::vector<columnar::value>& params);
-    boost::asio::awaitable<statement_result>
-    copy_from(const sql::copy_statement& c, std::string format, std::optional<bool> header,
-              char delimiter, std::string null_string, std::string key, bool ignore_errors);
+                                                     const copy_options& o,
+                                                     const std::vector<columnar::value>& params,
+                                                     std::shared_ptr<query_control> control);
+    boost::asio::awaitable<statement_result> copy_from(const sql::copy_statement& c,
+                                                       const copy_options& o,
+                                                       std::shared_ptr<query_control> control);
     /// Appends record batches to a partition, on its shard, and waits until they are synced;
     /// returns an error message or "".
     boost::asio::awaitable<std::string> append_synced(broker::partition_ref ref,
                                                       std::shared_ptr<std::vector<std::byte>> data);
     /// SHOW PIPELINES: every view's, sink's and source validation's counters, from the shards.
     boost::asio::awaitable<statement_result> show_pipelines();
+    /// SHOW PROGRESS: the statements running now with how much of their files they read.
+    statement_result show_progress();
     /// SHOW OPERATORS: the stateful operators of every running view and sink, with the
     /// memory each keeps.
     boost::asio::awaitable<statement_result> show_operators();
     statement_result explain(const sql::statement& s, const std::vector<columnar::value>& params);
     /// Runs a planned query once over what its input holds now.
-    boost::asio::awaitable<statement_result> run_bounded(const plan::dataflow& d);
+    boost::asio::awaitable<statement_result>
+    run_bounded(const plan::dataflow& d, std::shared_ptr<query_control> control = nullptr);
     /// run_bounded() for a query reading files: on a worker thread per core, the files read in
     /// parallel chunks (parallel_graph), other inputs fetched first.
-    boost::asio::awaitable<statement_result> run_parallel(const plan::dataflow& d);
+    boost::asio::awaitable<statement_result> run_parallel(const plan::dataflow& d,
+                                                          std::shared_ptr<query_control> control);
     /// A running view's current rows (as insertions). Throws 42P01 when it is not running.
     boost::asio::awaitable<std::vector<columnar::batch>> view_rows(std::string name);
     /// Pushes every record of `source` now in its topic, decoded, into `entry`.
@@ -143,6 +154,8 @@ private:
     catalog _catalog;
     std::filesystem::path _sql_dir;
     std::map<std::string, std::shared_ptr<pipeline>> _validators;
+    /// Statements running now (for SHOW PROGRESS).
+    std::vector<std::weak_ptr<query_control>> _running;
     uint64_t _query_memory_limit = 0;
     unsigned _query_workers = 0;
     bool _replaying = false;

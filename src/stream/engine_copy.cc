@@ -29,16 +29,6 @@ bool ends_with(const std::string& s, std::string_view tail) {
     return s.size() >= tail.size() && std::string_view(s).substr(s.size() - tail.size()) == tail;
 }
 
-/// COPY's WITH options, checked. Plain value type.
-struct copy_options {
-    std::string format; ///< csv, json or text; empty: from the file name
-    std::optional<bool> header;
-    char delimiter = ',';
-    std::string null_string;
-    std::string key; ///< COPY FROM: the column whose text keys each record
-    bool ignore_errors = false;
-};
-
 copy_options parse_copy_options(const sql::copy_statement& c) {
     copy_options o;
     for (const auto& opt : c.options) {
@@ -99,24 +89,24 @@ struct partition_records {
 } // namespace
 
 asio::awaitable<statement_result> engine::copy(const sql::statement& s,
-                                               const std::vector<columnar::value>& params) {
+                                               const std::vector<columnar::value>& params,
+                                               std::shared_ptr<query_control> control) {
     const auto& c = s.as<sql::copy_statement>();
     copy_options o = parse_copy_options(c);
+    if (o.format.empty()) o.format = format_of(o, c.file);
     if (c.to) {
-        auto op = copy_to(c, o.format.empty() ? format_of(o, c.file) : o.format, o.header,
-                          o.delimiter, o.null_string, params);
+        auto op = copy_to(c, o, params, std::move(control));
         co_return co_await std::move(op);
     }
-    auto op = copy_from(c, format_of(o, c.file), o.header, o.delimiter, o.null_string, o.key,
-                        o.ignore_errors);
+    auto op = copy_from(c, o, std::move(control));
     co_return co_await std::move(op);
 }
 
-asio::awaitable<statement_result> engine::copy_to(const sql::copy_statement& c, std::string format,
-                                                  std::optional<bool> header, char delimiter,
-                                                  std::string null_string,
-                                                  const std::vector<columnar::value>& params) {
-    if (format == "text") throw sql::sql_error("0A000", "COPY TO writes csv or json", c.pos);
+asio::awaitable<statement_result> engine::copy_to(const sql::copy_statement& c,
+                                                  const copy_options& o,
+                                                  const std::vector<columnar::value>& params,
+                                                  std::shared_ptr<query_control> control) {
+    if (o.format == "text") throw sql::sql_error("0A000", "COPY TO writes csv or json", c.pos);
     sql::query_ptr from_name;
     const sql::query* q = c.body.get();
     if (!q) {
@@ -133,7 +123,7 @@ asio::awaitable<statement_result> engine::copy_to(const sql::copy_statement& c, 
     plan::bind_options opt;
     opt.params = params;
     plan::dataflow d = plan::plan_query(*q, _catalog, opt);
-    auto op = run_bounded(d);
+    auto op = run_bounded(d, std::move(control));
     statement_result rows = co_await std::move(op);
     std::vector<std::string> names;
     std::vector<columnar::data_type> types;
@@ -146,15 +136,15 @@ asio::awaitable<statement_result> engine::copy_to(const sql::copy_statement& c, 
     b.columns.resize(names.size());
     std::string out;
     std::vector<std::string> lines;
-    if (format == "json") {
+    if (o.format == "json") {
         format::json_encoder enc(names, types);
         enc.encode_batch(b, lines);
     } else {
         format::csv_options co;
-        co.delimiter = delimiter;
-        co.null_string = null_string;
+        co.delimiter = o.delimiter;
+        co.null_string = o.null_string;
         format::csv_encoder enc(names, types, co);
-        if (header.value_or(true)) {
+        if (o.header.value_or(true)) {
             out += enc.header();
             out += '\n';
         }
@@ -207,9 +197,8 @@ std::vector<uint32_t> map_columns(const files::file_table& t,
 } // namespace
 
 asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c,
-                                                    std::string format, std::optional<bool> header,
-                                                    char delimiter, std::string null_string,
-                                                    std::string key, bool ignore_errors) {
+                                                    const copy_options& o,
+                                                    std::shared_ptr<query_control> control) {
     const std::string& name = c.table.back();
     if (auto it = _catalog.objects().find(name); it != _catalog.objects().end())
         throw sql::sql_error("42809",
@@ -218,13 +207,13 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
                                          name),
                              c.pos);
     files::read_options ro;
-    ro.format = format == "json"   ? files::file_format::json
-                : format == "text" ? files::file_format::text
-                                   : files::file_format::csv;
-    ro.header = header;
-    ro.delimiter = delimiter;
-    ro.null_string = null_string;
-    ro.ignore_errors = ignore_errors;
+    ro.format = o.format == "json"   ? files::file_format::json
+                : o.format == "text" ? files::file_format::text
+                                     : files::file_format::csv;
+    ro.header = o.header;
+    ro.delimiter = o.delimiter;
+    ro.null_string = o.null_string;
+    ro.ignore_errors = o.ignore_errors;
     auto opened = files::open_table(c.file, ro);
     if (!opened) {
         bool missing = opened.err().message.find("no file matches") != std::string::npos;
@@ -261,8 +250,8 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
         }
     }
     std::optional<uint32_t> key_at; // among `columns`' positions, or appended
-    if (!key.empty()) {
-        auto k = map_columns(table, {key}, "the file", c.pos);
+    if (!o.key.empty()) {
+        auto k = map_columns(table, {o.key}, "the file", c.pos);
         for (uint32_t i = 0; i < columns.size(); ++i)
             if (columns[i] == k[0]) key_at = i;
         if (!key_at) {
@@ -299,11 +288,18 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
 
     // Pass one checks every row, so that a bad row stops the load before anything is written.
     // (With ignore_errors, bad rows are skipped in the one pass that writes.)
+    const int passes = o.ignore_errors ? 1 : 2;
+    uint64_t done_before = 0;
     auto read_all = [&](auto&& each) {
         files::chunk_reader reader(table);
         files::chunk_parser parser(table, columns);
         files::parse_stats stats;
+        if (control) control->bytes_total = reader.total_bytes() * uint64_t(passes);
         for (;;) {
+            if (control) {
+                control->bytes_done = done_before + reader.bytes_read();
+                if (control->cancelled) throw sql::sql_error("57014", canceled_message, c.pos);
+            }
             auto next = reader.next();
             if (!next) throw sql::sql_error("58030", next.err().message, c.pos);
             if (!next.value()) break;
@@ -312,9 +308,10 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
                 throw sql::sql_error("22P04", r.err().message, c.pos);
             each(b);
         }
+        done_before += reader.total_bytes();
         return stats;
     };
-    if (!ignore_errors) read_all([](const columnar::batch&) {});
+    if (!o.ignore_errors) read_all([](const columnar::batch&) {});
 
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())

@@ -42,7 +42,8 @@ uint64_t default_memory_limit() {
 
 } // namespace
 
-asio::awaitable<statement_result> engine::run_parallel(const plan::dataflow& d) {
+asio::awaitable<statement_result> engine::run_parallel(const plan::dataflow& d,
+                                                       std::shared_ptr<query_control> control) {
     unsigned workers = _query_workers ? _query_workers : std::thread::hardware_concurrency();
     auto run = std::make_shared<parallel_run>();
     run->flow = d;
@@ -90,9 +91,13 @@ asio::awaitable<statement_result> engine::run_parallel(const plan::dataflow& d) 
         run->done.store(true, std::memory_order_release);
     }).detach();
     asio::steady_timer timer(co_await asio::this_coro::executor);
+    if (control) control->bytes_total = run->feed->total_bytes();
     while (!run->done.load(std::memory_order_acquire)) {
         timer.expires_after(std::chrono::milliseconds(2));
         co_await timer.async_wait(asio::use_awaitable);
+        if (!control) continue;
+        control->bytes_done = run->feed->bytes_read();
+        if (control->cancelled) run->graph->cancel();
     }
     if (run->error) std::rethrow_exception(run->error);
 

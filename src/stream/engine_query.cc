@@ -61,17 +61,19 @@ std::vector<plan::column_info> visible(const std::vector<plan::column_info>& col
 } // namespace
 
 asio::awaitable<statement_result> engine::select(const sql::query& q,
-                                                 const std::vector<columnar::value>& params) {
+                                                 const std::vector<columnar::value>& params,
+                                                 std::shared_ptr<query_control> control) {
     plan::bind_options opt;
     opt.params = params;
     plan::dataflow d = plan::plan_query(q, _catalog, opt);
-    auto op = run_bounded(d);
+    auto op = run_bounded(d, std::move(control));
     co_return co_await std::move(op);
 }
 
-asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d) {
+asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d,
+                                                      std::shared_ptr<query_control> control) {
     if (plan::reads_files(d)) {
-        auto op = run_parallel(d);
+        auto op = run_parallel(d, std::move(control));
         co_return co_await std::move(op);
     }
     bounded_graph g(d);
@@ -205,6 +207,36 @@ statement_description engine::describe(const std::string& text) {
         out.columns = r.columns;
     }
     return out;
+}
+
+statement_result engine::show_progress() {
+    std::erase_if(_running, [](const auto& w) { return w.expired(); });
+    statement_result r;
+    r.returns_rows = true;
+    std::vector<columnar::data_type> types;
+    for (auto [n, t] : {std::pair{"session", columnar::type_id::int64},
+                        {"elapsed_ms", columnar::type_id::int64},
+                        {"bytes_done", columnar::type_id::int64},
+                        {"bytes_total", columnar::type_id::int64},
+                        {"query", columnar::type_id::varchar}}) {
+        r.columns.push_back({n, t, false, false});
+        types.push_back(t);
+    }
+    r.rows = columnar::batch::with_types(types);
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& w : _running) {
+        auto c = w.lock();
+        if (!c) continue;
+        r.rows.columns[0]->push_i64(c->session);
+        r.rows.columns[1]->push_i64(
+            std::chrono::duration_cast<std::chrono::milliseconds>(now - c->started).count());
+        r.rows.columns[2]->push_i64(int64_t(c->bytes_done.load()));
+        r.rows.columns[3]->push_i64(int64_t(c->bytes_total.load()));
+        r.rows.columns[4]->push_string(c->text);
+        r.rows.rows++;
+    }
+    r.tag = fmt::format("SELECT {}", r.rows.rows);
+    return r;
 }
 
 statement_result engine::show(const sql::statement& s) const {

@@ -2,6 +2,7 @@
 
 #include "exec/row_key.h"
 #include "sql/sql_error.h"
+#include "stream/query_control.h"
 
 #include <fmt/format.h>
 
@@ -170,7 +171,8 @@ void parallel_graph::run(const feed& next, uint64_t memory_limit) {
     on_all_workers([&](unsigned w) {
         columnar::batch b;
         size_t leaf = 0;
-        while (!_cancel.load(std::memory_order_relaxed)) {
+        while (!_cancel.load(std::memory_order_relaxed) &&
+               !_cancel_requested.load(std::memory_order_relaxed)) {
             b = {};
             if (!next(w, leaf, b)) break;
             if (b.rows) _chains[w][_graph.leaves[leaf]].entry()->push(std::move(b));
@@ -178,6 +180,7 @@ void parallel_graph::run(const feed& next, uint64_t memory_limit) {
             check_memory(w, memory_limit);
         }
     });
+    if (_cancel_requested) throw sql::sql_error("57014", canceled_message, {});
     // Each segment once all its input is in: the end-of-input watermark through every port
     // (windows close, aggregates send their groups), on every worker at once.
     for (size_t k : _order) {

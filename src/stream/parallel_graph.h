@@ -45,6 +45,8 @@ public:
     /// worker threw (the first), or sql::sql_error 53200 when the operators' state passes
     /// `memory_limit` bytes (0: no limit).
     void run(const feed& next, uint64_t memory_limit);
+    /// Asks the workers to stop (from any thread): run() then throws 57014.
+    void cancel() { _cancel_requested = true; }
     /// The result's rows (after run()).
     std::vector<columnar::batch> take();
     /// The largest state the operators held at once, summed over workers.
@@ -82,7 +84,8 @@ private:
     std::vector<std::unique_ptr<exec::batch_collector>> _plain; ///< [worker], insert-only
     std::vector<std::atomic<uint64_t>> _state_bytes;            ///< [worker]
     std::atomic<uint64_t> _peak_state{0};
-    std::atomic<bool> _cancel{false};
+    std::atomic<bool> _cancel{false};           ///< a worker failed: the others stop
+    std::atomic<bool> _cancel_requested{false}; ///< the client cancelled
 };
 
 } // namespace spate::stream

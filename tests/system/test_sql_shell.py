@@ -213,6 +213,34 @@ class sql_shell_test(server_test_case):
         # A statement failed in the session: exit code 1.
         self.assertEqual(shell.wait_exit(), 1, shell.text())
 
+    def big_input(self, links=150):
+        """A glob over `links` names of one 8 MB CSV file: a query over it takes seconds."""
+        folder = self.tmp / "big"
+        folder.mkdir()
+        rows = "".join(f"{i},{i % 1000},name{i % 97},{i * 0.5}\n" for i in range(300_000))
+        (folder / "part-0000.csv").write_text("id,k,name,v\n" + rows)
+        for n in range(1, links):
+            (folder / f"part-{n:04d}.csv").symlink_to(folder / "part-0000.csv")
+        return f"{folder}/*.csv"
+
+    def test_progress_bar_and_cancel_of_a_query_over_files(self):
+        pattern = self.big_input()
+        server = self.start_server()
+        shell = self.start_pty("--port", str(server.pg_port))
+        shell.read_until("spate> ")
+        shell.write(f"SELECT k, count(*), sum(v) FROM '{pattern}' GROUP BY k;\r".encode())
+        # The bar: how much of the files the server read, asked over a second connection.
+        shell.read_until(" MB / ")
+        self.assertRegex(shell.text(), r"\[=*>? *\] +\d+%")
+        # Ctrl-C stops the work itself: the answer comes at once, not when the query is done.
+        shell.write(b"\x03")
+        shell.read_until("ERROR:  canceling statement due to user request")
+        shell.read_until("spate> ")
+        shell.write(b"SHOW PROGRESS;\r")
+        shell.read_until("(1 row)")  # only the SHOW itself runs now
+        shell.write(b"\\q\r")
+        self.assertEqual(shell.wait_exit(), 1, shell.text())
+
     def test_no_progress_when_stderr_is_no_terminal(self):
         server = slow_pg_server()
         self.addCleanup(server.close)
