@@ -5,6 +5,7 @@
 #include "exec/operator.h"
 #include "exec/row_key.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace spate::exec {
@@ -52,15 +53,40 @@ class batch_collector final : public output {
 public:
     void push(columnar::batch b) override {
         _rows += b.rows;
+        _bytes += b.memory_bytes();
         _batches.push_back(std::move(b));
     }
     void watermark(event_time) override {}
     std::vector<columnar::batch>& batches() { return _batches; }
     size_t rows() const { return _rows; }
+    /// Keeps only the first `n` rows.
+    void truncate(size_t n) {
+        size_t kept = 0;
+        _bytes = 0;
+        for (size_t i = 0; i < _batches.size(); ++i) {
+            auto& b = _batches[i];
+            if (kept + b.rows > n) {
+                std::vector<uint32_t> first(n - kept);
+                for (uint32_t r = 0; r < first.size(); ++r)
+                    first[r] = r;
+                b = b.gather(first);
+            }
+            kept += b.rows;
+            _bytes += b.memory_bytes();
+            if (kept >= n) {
+                _batches.resize(i + 1);
+                break;
+            }
+        }
+        _rows = std::min(_rows, n);
+    }
+    /// Memory of the batches collected (what they held when pushed).
+    size_t memory_bytes() const { return _bytes; }
 
 private:
     std::vector<columnar::batch> _batches;
     size_t _rows = 0;
+    size_t _bytes = 0;
 };
 
 } // namespace spate::exec

@@ -78,13 +78,16 @@ asio::awaitable<statement_result> engine::run_parallel(const plan::dataflow& d,
         run->feed->set_batches(leaf, std::move(batches));
     }
     uint64_t limit = _query_memory_limit ? _query_memory_limit : default_memory_limit();
+    // LIMIT without ORDER BY: any rows will do, so reading stops once there are enough.
+    uint64_t row_limit =
+        d.limit && d.order_by.empty() ? uint64_t(*d.limit) + uint64_t(d.offset) : 0;
     // The workers run on their own threads; this shard keeps serving while it waits.
-    std::thread([run, limit] {
+    std::thread([run, limit, row_limit] {
         try {
             auto& feed = *run->feed;
             run->graph->run([&feed](unsigned w, size_t& leaf,
                                     columnar::batch& out) { return feed.next(w, leaf, out); },
-                            limit);
+                            limit, row_limit);
         } catch (...) {
             run->error = std::current_exception();
         }

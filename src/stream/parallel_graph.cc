@@ -41,7 +41,8 @@ private:
 };
 
 parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)
-    : _flow(d), _graph(d), _workers(std::max(1u, workers)), _state_bytes(_workers) {
+    : _flow(d), _graph(d), _workers(std::max(1u, workers)), _state_bytes(_workers),
+      _result_rows(_workers) {
     const size_t segs = _graph.segments.size();
     // Segments in an order where each comes after the segments feeding it.
     std::vector<uint8_t> done(segs, 0);
@@ -128,6 +129,8 @@ void parallel_graph::check_memory(unsigned worker, uint64_t limit) {
     uint64_t mine = 0;
     for (const auto& c : _chains[worker])
         mine += c.state_bytes();
+    // The result waiting to be sent counts too (a SELECT * of a big file).
+    mine += _tables.empty() ? _plain[worker]->memory_bytes() : _tables[worker]->memory_bytes();
     _state_bytes[worker].store(mine, std::memory_order_relaxed);
     uint64_t total = 0;
     for (const auto& s : _state_bytes)
@@ -139,11 +142,12 @@ void parallel_graph::check_memory(unsigned worker, uint64_t limit) {
         throw sql::sql_error(
             "53200",
             fmt::format("the query needs more memory than its limit: its operators (groups, "
-                        "join rows) hold {} MiB, over the {} MiB of --query-memory-limit",
+                        "join rows) and result hold {} MiB, over the {} MiB of "
+                        "--query-memory-limit",
                         total >> 20, limit >> 20),
             {},
-            "Raise --query-memory-limit, or make the query keep fewer groups (filter first, "
-            "group by fewer distinct values).");
+            "Raise --query-memory-limit, or make the query keep fewer groups or return fewer "
+            "rows (filter first, group by fewer distinct values, aggregate).");
 }
 
 void parallel_graph::on_all_workers(const std::function<void(unsigned)>& work) {
@@ -167,20 +171,35 @@ void parallel_graph::on_all_workers(const std::function<void(unsigned)>& work) {
     if (first) std::rethrow_exception(first);
 }
 
-void parallel_graph::run(const feed& next, uint64_t memory_limit) {
+void parallel_graph::run(const feed& next, uint64_t memory_limit, uint64_t row_limit) {
+    if (!_tables.empty()) row_limit = 0; // a changelog's rows are final only at the end
     on_all_workers([&](unsigned w) {
         columnar::batch b;
         size_t leaf = 0;
         while (!_cancel.load(std::memory_order_relaxed) &&
-               !_cancel_requested.load(std::memory_order_relaxed)) {
+               !_cancel_requested.load(std::memory_order_relaxed) &&
+               !_enough.load(std::memory_order_relaxed)) {
             b = {};
             if (!next(w, leaf, b)) break;
             if (b.rows) _chains[w][_graph.leaves[leaf]].entry()->push(std::move(b));
             drain(w);
+            if (row_limit) {
+                _result_rows[w].store(_plain[w]->rows(), std::memory_order_relaxed);
+                uint64_t have = 0;
+                for (const auto& r : _result_rows)
+                    have += r.load(std::memory_order_relaxed);
+                if (have >= row_limit) {
+                    _enough = true;
+                    break;
+                }
+            }
             check_memory(w, memory_limit);
         }
     });
     if (_cancel_requested) throw sql::sql_error("57014", canceled_message, {});
+    if (_enough)
+        for (auto& p : _plain)
+            p->truncate(row_limit);
     // Each segment once all its input is in: the end-of-input watermark through every port
     // (windows close, aggregates send their groups), on every worker at once.
     for (size_t k : _order) {

@@ -44,7 +44,9 @@ public:
     /// Runs the query over what `next` hands out, then finishes every segment. Throws what a
     /// worker threw (the first), or sql::sql_error 53200 when the operators' state passes
     /// `memory_limit` bytes (0: no limit).
-    void run(const feed& next, uint64_t memory_limit);
+    /// With `row_limit` (a LIMIT without ORDER BY over an insert-only result), reading stops
+    /// once the workers' results hold that many rows.
+    void run(const feed& next, uint64_t memory_limit, uint64_t row_limit = 0);
     /// Asks the workers to stop (from any thread): run() then throws 57014.
     void cancel() { _cancel_requested = true; }
     /// The result's rows (after run()).
@@ -83,6 +85,8 @@ private:
     std::vector<std::unique_ptr<exec::row_table>> _tables;      ///< [worker], a changelog result
     std::vector<std::unique_ptr<exec::batch_collector>> _plain; ///< [worker], insert-only
     std::vector<std::atomic<uint64_t>> _state_bytes;            ///< [worker]
+    std::vector<std::atomic<uint64_t>> _result_rows;            ///< [worker]
+    std::atomic<bool> _enough{false}; ///< the row limit is reached: no more input is read
     std::atomic<uint64_t> _peak_state{0};
     std::atomic<bool> _cancel{false};           ///< a worker failed: the others stop
     std::atomic<bool> _cancel_requested{false}; ///< the client cancelled

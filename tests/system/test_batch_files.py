@@ -206,6 +206,13 @@ class batch_files_test(server_test_case):
         # A small GROUP BY still runs under the limit, and the server still serves.
         got = self.query(conn, f"SELECT count(*) FROM '{self.tmp / 'data.csv'}'")
         self.assertEqual(got[0][0], ROWS)
+        # The result counts: every row of the file is over the limit, the first five are not
+        # (a LIMIT without ORDER BY stops reading once it has its rows).
+        with self.assertRaises(psycopg2.Error) as e:
+            self.query(conn, f"SELECT * FROM '{self.tmp / 'data.csv'}'")
+        self.assertEqual(e.exception.pgcode, "53200")
+        got = self.query(conn, f"SELECT * FROM '{self.tmp / 'data.csv'}' LIMIT 5")
+        self.assertEqual(len(got), 5)
 
 
 if __name__ == "__main__":
