@@ -1,8 +1,10 @@
 // The DuckDB side of the batch SQL benchmark (bench/batch_run): runs one query a number of
 // times in an in-memory DuckDB and prints one line of JSON:
-//   {"times": [seconds, ...], "rows": [[v, ...], ...], "vmhwm_kib": N, "threads": T}
+//   {"times": [seconds, ...], "rows": [[v, ...], ...], "vmhwm_kib": N, "idle_kib": I,
+//    "threads": T}
 // rows are the last run's result, every value as text (NULL as null); vmhwm_kib is this node
-// process's peak resident set (VmHWM of /proc/self/status) after the last run.
+// process's peak resident set (VmHWM of /proc/self/status) after the last run, idle_kib the
+// same before the first run (node and the opened database).
 //
 //   node bench/batch_duckdb.mjs --sql 'SELECT ...' [--repeat 3] [--threads 2]
 //                               [--modules DIR]   (default: tests/oracle/node_modules)
@@ -43,8 +45,9 @@ function positive(flag, text) {
 }
 
 function usage(message) {
-  process.stderr.write(`batch_duckdb: ${message}\nusage: node batch_duckdb.mjs --sql 'SELECT ...' ` +
-                       '[--repeat N] [--threads N] [--modules DIR]\n');
+  process.stderr.write(`batch_duckdb: ${message}\n` +
+                       "usage: node batch_duckdb.mjs --sql 'SELECT ...' [--repeat N] " +
+                       '[--threads N] [--modules DIR]\n');
   process.exit(2);
 }
 
@@ -64,6 +67,7 @@ async function main() {
   const { DuckDBInstance } = require('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', { threads: String(options.threads) });
   const connection = await instance.connect();
+  const idle = vmhwmKib();
   const times = [];
   let rows = [];
   for (let i = 0; i < options.repeat; i++) {
@@ -73,7 +77,7 @@ async function main() {
     times.push((performance.now() - start) / 1000);
     rows = values.map((row) => row.map(asText));
   }
-  process.stdout.write(JSON.stringify({ times, rows, vmhwm_kib: vmhwmKib(),
+  process.stdout.write(JSON.stringify({ times, rows, vmhwm_kib: vmhwmKib(), idle_kib: idle,
                                         threads: options.threads }) + '\n');
 }
 
