@@ -211,25 +211,52 @@ void aggregate_op::watermark(event_time wm) {
         _groups->remove(g);
         _next->push(std::move(out));
     }
-    if (wm == end_of_input && _config.emit_at_end && _groups) {
-        // Groups whose rows were all retracted have no row.
-        columnar::batch out = _groups->result_batch();
-        for (uint32_t g : _groups->groups()) {
-            if (_groups->rows(g) <= 0) continue;
-            auto status = _groups->append_result(g, out);
-            if (!status.ok()) report(status, out, uint32_t(out.rows - 1));
-            if (out.rows >= 65536) {
-                _next->push(std::move(out));
-                out = _groups->result_batch();
-            }
-        }
-        if (out.rows) _next->push(std::move(out));
-    }
+    if (wm == end_of_input && _config.emit_at_end && _groups) emit_all(*_groups);
     while (!_windows.empty() && _windows.begin()->first <= wm) {
         if (!_config.early_updates) emit_window(*_windows.begin()->second);
         _windows.erase(_windows.begin());
     }
     _next->watermark(wm);
+}
+
+void aggregate_op::emit_all(group_table& t) {
+    // Groups whose rows were all retracted have no row.
+    columnar::batch out = t.result_batch();
+    for (uint32_t g : t.groups()) {
+        if (t.rows(g) <= 0) continue;
+        auto status = t.append_result(g, out);
+        if (!status.ok()) report(status, out, uint32_t(out.rows - 1));
+        if (out.rows >= 65536) {
+            _next->push(std::move(out));
+            out = t.result_batch();
+        }
+    }
+    if (out.rows) _next->push(std::move(out));
+}
+
+bool aggregate_op::mergeable() const {
+    if (_config.window_end_key || !_config.emit_at_end || !_groups) return false;
+    for (const auto& c : _config.calls)
+        if (!c.fn->merge) return false;
+    return true;
+}
+
+void aggregate_op::finish_merged(std::span<const aggregate_op* const> all, unsigned part,
+                                 unsigned parts) {
+    group_table merged(_config.calls, _config.key_types);
+    for (const auto* op : all)
+        merged.merge_from(*op->_groups, part, parts);
+    if (merged.size() == 0 && _config.global_row_on_end && part == 0) {
+        // One row of empty aggregates, as over no input.
+        columnar::batch empty;
+        empty.rows = 1;
+        bool added;
+        uint32_t g = merged.find_or_add(empty, {}, 0, added);
+        merged.rows(g) = 1;
+    }
+    emit_all(merged);
+    _watermark = end_of_input;
+    _next->watermark(end_of_input);
 }
 
 size_t aggregate_op::state_bytes() const {

@@ -51,6 +51,17 @@ public:
     size_t state_bytes() const override;
     std::string describe() const override;
 
+    /// Whether the aggregates of several workers of a bounded query can each fold their own
+    /// rows and be merged at the end (finish_merged), instead of exchanging rows by key:
+    /// unwindowed, emitted at the end, every function mergeable.
+    bool mergeable() const;
+    /// The end of a bounded query whose workers each aggregated their own rows: the groups of
+    /// every one of `all` (this one among them) whose key hash modulo `parts` is `part`,
+    /// merged, sent on as at the end of input (with the one row of a global aggregate when
+    /// `part` is 0 and there are none), then the end-of-input watermark. Runs on this
+    /// operator's worker once no worker adds rows any more; the others' tables are only read.
+    void finish_merged(std::span<const aggregate_op* const> all, unsigned part, unsigned parts);
+
     /// Windows (windowed) or groups (unwindowed) held now.
     size_t open_windows() const { return _windows.size(); }
 
@@ -66,6 +77,8 @@ private:
     void update(group_table& t, const columnar::batch& b, std::span<const uint32_t> rows,
                 std::span<const uint32_t> groups);
     void emit_window(group_table& t);
+    /// Sends every group of `t` that still has rows, in batches of at most 64Ki rows.
+    void emit_all(group_table& t);
     /// An aggregate that could not make its result for row `row` of `out`.
     void report(const agg::eval_status& status, const columnar::batch& out, uint32_t row);
 

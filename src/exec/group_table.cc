@@ -72,6 +72,19 @@ uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint
     return g;
 }
 
+void group_table::merge_from(const group_table& other, unsigned part, unsigned parts) {
+    for (uint32_t g = 0; g < other._live.size(); ++g) {
+        if (!other._live[g]) continue;
+        const uint64_t h = other._group_hashes[g];
+        if (parts > 1 && h % parts != part) continue;
+        bool added;
+        uint32_t mine = find_or_add(other._key_values, other._all_keys, g, h, added);
+        _row_counts[mine] += other._row_counts[g];
+        for (size_t c = 0; c < _calls.size(); ++c)
+            _calls[c].fn->merge(state(mine, c), other.state(g, c), *_calls[c].fn);
+    }
+}
+
 agg::eval_status group_table::append_result(uint32_t group, columnar::batch& out) {
     for (size_t k = 0; k < _key_types.size(); ++k)
         out.columns[k]->append_from(*_key_values.columns[k], group);

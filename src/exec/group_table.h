@@ -48,6 +48,15 @@ public:
         return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
                _offsets[call];
     }
+    const std::byte* state(uint32_t group, size_t call) const {
+        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
+               _offsets[call];
+    }
+    /// Adds the groups of `other` (the same calls and key types) whose key hash modulo `parts`
+    /// is `part` (all of them when parts <= 1): their states merged into this table's (every
+    /// call must have a merge function), their row counts added. `other` is unchanged; it may
+    /// be read by other threads meanwhile.
+    void merge_from(const group_table& other, unsigned part, unsigned parts);
     /// Inserted minus retracted rows of the group.
     int64_t& rows(uint32_t group) { return _row_counts[group]; }
     /// Whether the group's current result was sent downstream (for retracting it later).

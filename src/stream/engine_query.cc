@@ -82,6 +82,8 @@ asio::awaitable<statement_result> engine::run_bounded(const plan::dataflow& d,
         const auto& f = g.leaf_flow(leaf);
         exec::output* entry = g.leaf_entry(leaf);
         switch (f.input) {
+        case plan::input_kind::file: // run_parallel's
+            throw sql::sql_error("XX000", "a query over files reached the one-thread runner", {});
         case plan::input_kind::none: {
             columnar::batch one;
             one.rows = 1;

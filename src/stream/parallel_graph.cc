@@ -1,5 +1,6 @@
 #include "stream/parallel_graph.h"
 
+#include "exec/aggregate_op.h"
 #include "exec/row_key.h"
 #include "sql/sql_error.h"
 #include "stream/query_control.h"
@@ -16,10 +17,14 @@ namespace spate::stream {
 /// once all of its input arrived. Used by one worker.
 class parallel_graph::exchange final : public exec::output {
 public:
-    exchange(parallel_graph& g, size_t target, int port, std::vector<uint32_t> keys)
-        : _g(g), _target(target), _port(port), _keys(std::move(keys)) {}
+    exchange(parallel_graph& g, size_t target, int port, std::vector<uint32_t> keys, int self = -1)
+        : _g(g), _target(target), _port(port), _keys(std::move(keys)), _self(self) {}
 
     void push(columnar::batch b) override {
+        if (_self >= 0) {
+            if (b.rows) deliver(unsigned(_self), std::move(b));
+            return;
+        }
         exec::split_by_hash(
             std::move(b), _keys, _g._workers, _split,
             [this](unsigned worker, columnar::batch part) { deliver(worker, std::move(part)); });
@@ -37,6 +42,7 @@ private:
     size_t _target;
     int _port;
     std::vector<uint32_t> _keys;
+    int _self; ///< >= 0: every row stays with this worker (a local aggregate's input)
     exec::hash_split_scratch _split;
 };
 
@@ -67,6 +73,9 @@ parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)
             if (f >= 0 && !_graph.segments[size_t(f)].exchange_keys.empty()) keyed = true;
         _single[k] = keyed ? 0 : 1;
     }
+    _local.assign(segs, 0);
+    for (size_t k = 0; k < segs; ++k)
+        _local[k] = can_aggregate_locally(k) ? 1 : 0;
     for (size_t i = 0; i < segs * 2 * _workers; ++i)
         _inboxes.push_back(std::make_unique<inbox>());
     std::vector<columnar::data_type> types;
@@ -94,8 +103,10 @@ parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)
             const auto& seg = _graph.segments[k];
             exec::output* out = result;
             if (seg.target >= 0) {
-                _exchanges.push_back(std::make_unique<exchange>(
-                    *this, size_t(seg.target), seg.target_port, seg.exchange_keys));
+                bool local = _local[size_t(seg.target)] != 0;
+                _exchanges.push_back(std::make_unique<exchange>(*this, size_t(seg.target),
+                                                                seg.target_port, seg.exchange_keys,
+                                                                local ? int(w) : -1));
                 out = _exchanges.back().get();
             }
             _chains[w][k] = build_segment_chain(_graph, k, out, letters, /*bounded=*/true);
@@ -104,6 +115,43 @@ parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)
 }
 
 parallel_graph::~parallel_graph() = default;
+
+bool parallel_graph::can_aggregate_locally(size_t k) const {
+    const auto& seg = _graph.segments[k];
+    if (seg.leaf || seg.ports() != 1 || seg.begin >= seg.end) return false;
+    // The input must be insertions only: straight from a leaf (filters, projections, windows,
+    // unnest), never a changelog.
+    if (!_graph.segments[size_t(seg.feeder[0])].leaf) return false;
+    const auto* a = std::get_if<plan::aggregate_step>(&seg.flow->steps[seg.begin]);
+    if (!a || a->session || a->config.window_end_key) return false;
+    for (const auto& c : a->config.calls)
+        if (!c.fn->merge) return false;
+    return true;
+}
+
+void parallel_graph::finish_local(size_t k, uint64_t memory_limit) {
+    on_all_workers([&](unsigned w) { drain(w); });
+    std::vector<const exec::aggregate_op*> all;
+    for (unsigned w = 0; w < _workers; ++w) {
+        auto* a = dynamic_cast<exec::aggregate_op*>(_chains[w][k].ops.front().get());
+        if (!a || !a->mergeable())
+            throw sql::sql_error("XX000", "a local aggregate without a mergeable operator", {});
+        all.push_back(a);
+    }
+    // Without keys there is one group: worker 0 merges it.
+    const unsigned parts = _graph.segments[k].exchange_keys.empty() &&
+                                   std::get<plan::aggregate_step>(
+                                       _graph.segments[k].flow->steps[_graph.segments[k].begin])
+                                       .config.keys.empty()
+                               ? 1
+                               : _workers;
+    on_all_workers([&](unsigned w) {
+        if (w >= parts) return;
+        auto* mine = static_cast<exec::aggregate_op*>(_chains[w][k].ops.front().get());
+        mine->finish_merged(all, w, parts);
+        check_memory(w, memory_limit);
+    });
+}
 
 void parallel_graph::drain_segment(unsigned worker, size_t k) {
     const auto& seg = _graph.segments[k];
@@ -203,6 +251,10 @@ void parallel_graph::run(const feed& next, uint64_t memory_limit, uint64_t row_l
     // Each segment once all its input is in: the end-of-input watermark through every port
     // (windows close, aggregates send their groups), on every worker at once.
     for (size_t k : _order) {
+        if (_local[k]) {
+            finish_local(k, memory_limit);
+            continue;
+        }
         on_all_workers([&](unsigned w) {
             drain(w);
             if (_single[k] && w != 0) return;

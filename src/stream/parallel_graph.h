@@ -70,6 +70,10 @@ private:
     void check_memory(unsigned worker, uint64_t limit);
     /// Runs `work(w)` on every worker's own thread and waits; rethrows the first exception.
     void on_all_workers(const std::function<void(unsigned)>& work);
+    /// Whether segment `k` can aggregate locally (see _local).
+    bool can_aggregate_locally(size_t k) const;
+    /// The end of a local aggregate's segment: every worker's groups merged by key hash.
+    void finish_local(size_t k, uint64_t memory_limit);
 
     const plan::dataflow& _flow;
     flow_graph _graph;
@@ -78,6 +82,10 @@ private:
     /// Per segment: all its input goes to worker 0 (exchanged by no key: a global aggregate,
     /// a cross join), so only worker 0 runs it.
     std::vector<uint8_t> _single;
+    /// Per segment: an aggregate right after a leaf whose functions merge: every worker folds
+    /// the rows it read itself (no exchange), and the groups are merged by key at the end
+    /// (two-phase aggregation).
+    std::vector<uint8_t> _local;
     std::vector<std::vector<std::unique_ptr<dead_letters>>> _letters; ///< [worker][leaf]
     std::vector<std::vector<op_chain>> _chains;                       ///< [worker][segment]
     std::vector<std::unique_ptr<exchange>> _exchanges;
