@@ -45,8 +45,15 @@ result<files::read_options> read_options_of(const produce_options& opts) {
                            "--value-format raw is only for text files (this is read as {})",
                            format);
     ro.header = opts.header;
-    if (opts.delimiter) ro.delimiter = *opts.delimiter;
-    if (format == "csv" && !opts.delimiter && ends_with(opts.pattern, ".tsv")) ro.delimiter = '\t';
+    if (opts.delimiter == "\\t" || opts.delimiter == "tab")
+        ro.delimiter = '\t';
+    else if (opts.delimiter.size() == 1)
+        ro.delimiter = opts.delimiter[0];
+    else if (!opts.delimiter.empty())
+        return error::make(errc::invalid_config,
+                           "--delimiter must be one character (or \\t), not '{}'", opts.delimiter);
+    else if (ends_with(opts.pattern, ".tsv") || ends_with(opts.pattern, ".tsv.gz"))
+        ro.delimiter = '\t';
     ro.ignore_errors = opts.ignore_errors;
     return ro;
 }
@@ -232,9 +239,7 @@ public:
             types.push_back(c.type);
         }
         if (value_format == "csv") {
-            format::csv_options csv;
-            csv.delimiter = table.options.delimiter;
-            _csv.emplace(std::move(names), std::move(types), csv);
+            _csv.emplace(std::move(names), std::move(types)); // comma-separated, whatever the input
         } else {
             _json.emplace(std::move(names), std::move(types));
         }
@@ -399,9 +404,12 @@ void add_produce_command(CLI::App& app, int& exit_code) {
         ->type_name("COLUMN");
     cmd->add_option("--format", opts->format, "Input format; default: from the extension")
         ->check(CLI::IsMember({"csv", "json", "text"}));
-    cmd->add_option("--header", opts->header,
-                    "CSV: whether the first line names the columns; default: detect");
-    cmd->add_option("--delimiter", opts->delimiter, "CSV field delimiter (default ,)");
+    cmd->add_option_function<std::string>(
+           "--header", [opts](const std::string& v) { opts->header = v == "true"; },
+           "CSV: whether the first line names the columns; default: detect")
+        ->check(CLI::IsMember({"true", "false"}));
+    cmd->add_option("--delimiter", opts->delimiter,
+                    "CSV field delimiter: one character, or \\t (default , and tab for .tsv)");
     cmd->add_option("--value-format", opts->value_format,
                     "Record values: json object, csv line, or raw (the text line as is; text "
                     "files only)")

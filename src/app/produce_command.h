@@ -12,10 +12,11 @@ struct produce_options {
     std::string pattern; ///< a file or a glob (plain, gzip or zstd)
     std::string topic;
     std::string bootstrap_server = "127.0.0.1:9092";
-    std::string key_column; ///< empty: records have no key
-    std::string format;     ///< csv, json, text; empty: from the file name's extension
-    std::optional<bool> header;
-    std::optional<char> delimiter;
+    std::string key_column;     ///< empty: records have no key
+    std::string format;         ///< csv, json, text; empty: from the file name's extension
+    std::optional<bool> header; ///< csv; unset: detect
+    /// csv; one character, or `\t` / `tab`; empty: `,` (tab for `.tsv` files)
+    std::string delimiter;
     std::string value_format = "json"; ///< json, csv, raw (raw: text files only)
     bool ignore_errors = false;
     int create_topic_partitions = 0; ///< > 0: create the topic with this many if it is missing
