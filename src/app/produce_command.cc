@@ -214,11 +214,13 @@ result<void> create_topic(rd_kafka_t* rk, const produce_options& opts) {
 // here too.
 result<void> send_one(rd_kafka_t* rk, rd_kafka_topic_t* topic, std::string_view key, bool has_key,
                       std::string_view value) {
+    // An empty line is an empty value, not a null one (librdkafka sends a null pointer as null).
+    const char* value_bytes = value.data() ? value.data() : "";
     for (;;) {
         rd_kafka_resp_err_t err = rd_kafka_producev(
             rk, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY(has_key ? key.data() : nullptr, has_key ? key.size() : 0),
-            RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
+            RD_KAFKA_V_VALUE(const_cast<char*>(value_bytes), value.size()), RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return ok();
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             return error::make(errc::unknown_server_error, "cannot produce to {}: {}",
