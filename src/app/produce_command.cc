@@ -136,7 +136,8 @@ result<kafka_handle> make_producer(const produce_options& opts, delivery_state& 
         {"socket.timeout.ms", timeout_ms},
         {"socket.connection.setup.timeout.ms", timeout_ms},
         {"allow.auto.create.topics", "false"},
-        {"log_level", "3"},
+        // Connection failures end in our own message; librdkafka would repeat each one.
+        {"log_level", "2"},
     };
     for (const auto& [key, value] : settings) {
         if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
