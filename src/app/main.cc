@@ -2,6 +2,7 @@
 
 #include "app/config_file.h"
 #include "app/nexmark_command.h"
+#include "app/produce_command.h"
 #include "app/server.h"
 #include "app/sql_command.h"
 #include "app/version.h"
@@ -182,6 +183,7 @@ int main(int argc, char** argv) {
         exit_code = spate::app::run_server(opts);
     });
     spate::app::add_nexmark_command(app, exit_code);
+    spate::app::add_produce_command(app, exit_code);
     spate::app::add_sql_command(app, exit_code);
 
     try {
