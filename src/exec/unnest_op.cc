@@ -55,7 +55,47 @@ void unnest_op::split_plain(std::string_view s, const columnar::column& sep, siz
     _pieces.push_back(s.substr(from));
 }
 
+namespace {
+
+bool is_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; // RE2's \s
+}
+bool is_word(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+/// Splits at runs of bytes `in_run` accepts: what RE2 does with `\s+` or `\W+` (bytes of
+/// multi-byte UTF-8 characters are not word characters, so a run takes the whole character).
+template <typename In>
+void split_runs(std::string_view s, In in_run, std::vector<std::string_view>& pieces) {
+    size_t from = 0, i = 0;
+    while (i < s.size()) {
+        if (!in_run(static_cast<unsigned char>(s[i]))) {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < s.size() && in_run(static_cast<unsigned char>(s[j])))
+            ++j;
+        pieces.push_back(s.substr(from, i - from));
+        from = i = j;
+    }
+    pieces.push_back(s.substr(from));
+}
+
+} // namespace
+
 bool unnest_op::split_regex(std::string_view s, std::string_view pattern, std::string& why) {
+    // The patterns of nearly every word count, without the regex engine.
+    if (pattern == "\\s+") {
+        split_runs(s, is_space, _pieces);
+        return true;
+    }
+    if (pattern == "\\W+") {
+        split_runs(
+            s, [](unsigned char c) { return !is_word(c); }, _pieces);
+        return true;
+    }
     if (!_re || pattern != _re_pattern) {
         RE2::Options opt;
         opt.set_log_errors(false);

@@ -361,11 +361,12 @@ void ascii_fn(const kernel_call& c) {
     }
 }
 
+// ASCII only, without the locale lookup of std::tolower (bytes >= 0x80 of UTF-8 stay).
 int lower_c(int ch) {
-    return std::tolower(ch);
+    return ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch;
 }
 int upper_c(int ch) {
-    return std::toupper(ch);
+    return ch >= 'a' && ch <= 'z' ? ch - ('a' - 'A') : ch;
 }
 
 } // namespace
