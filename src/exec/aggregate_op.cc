@@ -76,6 +76,21 @@ void aggregate_op::push_windowed(const columnar::batch& b) {
 }
 
 void aggregate_op::push_unwindowed(const columnar::batch& b) {
+    if (_config.emit_at_end && _config.keys.empty()) {
+        // One group (no GROUP BY): every row is its.
+        bool added;
+        uint32_t g = _groups->find_or_add(b, {}, 0, added);
+        int64_t n = 0;
+        for (uint32_t r = 0; r < b.rows; ++r)
+            n += b.change_at(r) == columnar::change::retract ? -1 : 1;
+        _groups->rows(g) += n;
+        _rows.resize(b.rows);
+        for (uint32_t r = 0; r < b.rows; ++r)
+            _rows[r] = r;
+        _row_groups.assign(b.rows, g);
+        update(*_groups, b, _rows, _row_groups);
+        return;
+    }
     hash_rows(b, _config.keys, _hashes);
     _rows.resize(b.rows);
     for (uint32_t r = 0; r < b.rows; ++r)

@@ -62,6 +62,9 @@ public:
     /// operator's worker once no worker adds rows any more; the others' tables are only read.
     void finish_merged(std::span<const aggregate_op* const> all, unsigned part, unsigned parts);
 
+    /// Groups held now (unwindowed).
+    size_t group_count() const { return _groups ? _groups->size() : 0; }
+
     /// Windows (windowed) or groups (unwindowed) held now.
     size_t open_windows() const { return _windows.size(); }
 

@@ -22,8 +22,12 @@ group_table::group_table(const std::vector<aggregate_call>& calls,
 }
 
 group_table::~group_table() {
-    for (uint32_t g = 0; g < _live.size(); ++g)
-        if (_live[g]) remove(g);
+    // Only the states that hold memory need visiting; the index goes as a whole.
+    for (size_t c = 0; c < _calls.size(); ++c) {
+        if (!_calls[c].fn->destroy) continue;
+        for (uint32_t g = 0; g < _live.size(); ++g)
+            if (_live[g]) _calls[c].fn->destroy(state(g, c));
+    }
 }
 
 uint32_t group_table::allocate_slot() {
@@ -59,7 +63,7 @@ uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint
     }
     added = true;
     uint32_t g = allocate_slot();
-    _index.put(i, g);
+    _index.put(i, g, h);
     _group_hashes[g] = h;
     _live[g] = 1;
     _emitted[g] = 0;
@@ -112,7 +116,6 @@ std::vector<uint32_t> group_table::groups() const {
     out.reserve(_index.size());
     for (uint32_t g = 0; g < _live.size(); ++g)
         if (_live[g]) out.push_back(g);
-    std::sort(out.begin(), out.end());
     return out;
 }
 
@@ -120,6 +123,10 @@ size_t group_table::memory_bytes() const {
     size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
     n += _index.memory_bytes();
     n += _group_hashes.capacity() * sizeof(uint64_t);
+    bool heap = false;
+    for (const auto& c : _calls)
+        heap = heap || c.fn->heap_bytes;
+    if (!heap) return n; // no state holds memory of its own: nothing to visit
     for (uint32_t g = 0; g < _live.size(); ++g) {
         if (!_live[g]) continue;
         for (size_t c = 0; c < _calls.size(); ++c)

@@ -67,7 +67,7 @@ public:
     agg::eval_status append_result(uint32_t group, columnar::batch& out);
     /// Removes a group (its states are destroyed; the slot is reused).
     void remove(uint32_t group);
-    /// Every live group, in no particular order.
+    /// Every live group, by group number.
     std::vector<uint32_t> groups() const;
     size_t size() const { return _index.size(); }
     size_t memory_bytes() const;

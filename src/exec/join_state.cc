@@ -127,7 +127,7 @@ uint32_t join_state::insert(const columnar::batch& b, uint32_t row, std::string_
         _entries[e].key.assign(key); // reuses the recycled entry's capacity
         _entries[e].hash = h;
         _entries[e].head = _entries[e].tail = no_slot;
-        _index.put(i, e);
+        _index.put(i, e, h);
     }
     // Appended to its key's list.
     uint32_t e = _index.id_at(i);

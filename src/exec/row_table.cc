@@ -62,7 +62,7 @@ void row_table::push(columnar::batch b) {
         }
         _counts[slot] = 1;
         _hashes[slot] = h;
-        _index.put(i, slot);
+        _index.put(i, slot, h);
     }
 }
 

@@ -26,9 +26,49 @@ void stateless_op::reject(const columnar::batch& b, const expr::row_errors& erro
                   [&](uint32_t r) { return std::find(bad.begin(), bad.end(), r) != bad.end(); });
 }
 
+namespace {
+
+void mark_columns(const expr::bound_expr& e, std::vector<uint8_t>& read) {
+    if (e.kind == expr::expr_kind::column_ref && e.column_index < read.size())
+        read[e.column_index] = 1;
+    for (const auto& a : e.args)
+        mark_columns(*a, read);
+}
+
+} // namespace
+
+columnar::batch stateless_op::gather_read(const columnar::batch& b) {
+    if (_read.size() != b.columns.size()) {
+        _read.assign(b.columns.size(), 0);
+        for (const auto& p : _projection_exprs)
+            mark_columns(*p, _read);
+    }
+    // The selected rows of the columns the projections read; the others stay behind, empty
+    // (a filter before a narrow SELECT list does not copy the wide rows it drops).
+    columnar::batch out;
+    out.rows = _selected.size();
+    out.columns.reserve(b.columns.size());
+    for (size_t c = 0; c < b.columns.size(); ++c) {
+        if (!_read[c]) {
+            out.columns.push_back(std::make_shared<columnar::column>(b.columns[c]->type()));
+            continue;
+        }
+        auto g = std::make_shared<columnar::column>(b.columns[c]->type(), _selected.size());
+        g->gather_from(*b.columns[c], _selected);
+        out.columns.push_back(std::move(g));
+    }
+    if (!b.changes.empty()) {
+        out.changes.reserve(_selected.size());
+        for (uint32_t r : _selected)
+            out.changes.push_back(b.changes[r]);
+    }
+    return out;
+}
+
 void stateless_op::push(columnar::batch b) {
     if (b.rows == 0) return;
     columnar::batch in;
+    bool narrowed = false; // `in` holds only the columns read, of the rows in _selected
     if (_predicate) {
         _errors.clear();
         _predicate->evaluate_predicate(b, _errors, _selected);
@@ -37,7 +77,14 @@ void stateless_op::push(columnar::batch b) {
                 _rejects->invalid(b, e.row, e.sqlstate, e.message);
         }
         if (_selected.empty()) return;
-        in = _selected.size() == b.rows ? std::move(b) : b.gather(_selected);
+        if (_selected.size() == b.rows)
+            in = std::move(b);
+        else if (_projections.empty())
+            in = b.gather(_selected);
+        else {
+            in = gather_read(b);
+            narrowed = true;
+        }
     } else {
         in = std::move(b);
     }
@@ -57,7 +104,21 @@ void stateless_op::push(columnar::batch b) {
         std::vector<uint32_t> keep(out.rows);
         for (uint32_t i = 0; i < out.rows; ++i)
             keep[i] = i;
-        reject(in, _errors, keep);
+        if (narrowed) {
+            // Reported from the whole input row (its origin columns may not be in `in`).
+            expr::row_errors whole;
+            for (const auto& e : _errors.all())
+                whole.add(_selected[e.row], e.sqlstate, e.message);
+            std::vector<uint32_t> bad;
+            for (const auto& e : _errors.all())
+                bad.push_back(e.row);
+            reject(b, whole, _scratch_rows);
+            std::erase_if(keep, [&](uint32_t r) {
+                return std::find(bad.begin(), bad.end(), r) != bad.end();
+            });
+        } else {
+            reject(in, _errors, keep);
+        }
         if (keep.empty()) return;
         out = out.gather(keep);
     }

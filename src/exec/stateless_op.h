@@ -25,6 +25,8 @@ public:
 
 private:
     /// Reports the rows in `errors` (indexes into `b`) and returns the others of `rows`.
+    /// The selected rows of `b`, only in the columns the projections read.
+    columnar::batch gather_read(const columnar::batch& b);
     void reject(const columnar::batch& b, const expr::row_errors& errors,
                 std::vector<uint32_t>& rows);
 
@@ -34,6 +36,10 @@ private:
     std::vector<expr::bound_expr_ptr> _projection_exprs;
     std::vector<expr::evaluator> _projections;
     std::vector<uint32_t> _selected;
+    /// With projections: whether each input column is read by one (others are not carried
+    /// past the filter); empty until the first batch says how wide rows are.
+    std::vector<uint8_t> _read;
+    std::vector<uint32_t> _scratch_rows;
     expr::row_errors _errors;
 };
 

@@ -40,11 +40,10 @@ void unnest_op::split_plain(std::string_view s, const columnar::column& sep, siz
     }
     size_t from = 0;
     if (d.size() == 1) {
+        // Pieces are short (words): a plain loop beats a memchr call per piece.
         const char c = d[0];
-        for (;;) {
-            const void* hit = std::memchr(s.data() + from, c, s.size() - from);
-            if (!hit) break;
-            size_t at = size_t(static_cast<const char*>(hit) - s.data());
+        for (size_t at = 0; at < s.size(); ++at) {
+            if (s[at] != c) continue;
             _pieces.push_back(s.substr(from, at - from));
             from = at + 1;
         }

@@ -17,12 +17,27 @@ namespace spate::stream {
 /// once all of its input arrived. Used by one worker.
 class parallel_graph::exchange final : public exec::output {
 public:
-    exchange(parallel_graph& g, size_t target, int port, std::vector<uint32_t> keys, int self = -1)
-        : _g(g), _target(target), _port(port), _keys(std::move(keys)), _self(self) {}
+    exchange(parallel_graph& g, size_t target, int port, std::vector<uint32_t> keys)
+        : _g(g), _target(target), _port(port), _keys(std::move(keys)) {}
+
+    size_t target() const { return _target; }
+
+    /// A local aggregate's input: rows stay with worker `self` while its aggregate `agg`
+    /// folds them into fewer groups; once it does not (more than one group for every two
+    /// rows after the first 32Ki), rows go to their key's owner as through any exchange, and
+    /// the end merges both kinds of partial groups alike.
+    void keep_local(unsigned self, const exec::aggregate_op* agg) {
+        _self = int(self);
+        _local_agg = agg;
+    }
 
     void push(columnar::batch b) override {
         if (_self >= 0) {
+            _local_rows += b.rows;
             if (b.rows) deliver(unsigned(_self), std::move(b));
+            if (!_keys.empty() && _local_rows >= (32u << 10) &&
+                _local_agg->group_count() * 2 > _local_rows)
+                _self = -1;
             return;
         }
         exec::split_by_hash(
@@ -42,7 +57,9 @@ private:
     size_t _target;
     int _port;
     std::vector<uint32_t> _keys;
-    int _self; ///< >= 0: every row stays with this worker (a local aggregate's input)
+    int _self = -1; ///< >= 0: rows stay with this worker (a local aggregate's input)
+    const exec::aggregate_op* _local_agg = nullptr;
+    uint64_t _local_rows = 0;
     exec::hash_split_scratch _split;
 };
 
@@ -99,18 +116,22 @@ parallel_graph::parallel_graph(const plan::dataflow& d, unsigned workers)
         exec::output* result =
             d.changelog ? static_cast<exec::output*>(_tables.back().get()) : _plain.back().get();
         _chains[w].resize(segs);
+        std::vector<exchange*> local_inputs;
         for (size_t k = 0; k < segs; ++k) {
             const auto& seg = _graph.segments[k];
             exec::output* out = result;
             if (seg.target >= 0) {
-                bool local = _local[size_t(seg.target)] != 0;
-                _exchanges.push_back(std::make_unique<exchange>(*this, size_t(seg.target),
-                                                                seg.target_port, seg.exchange_keys,
-                                                                local ? int(w) : -1));
+                _exchanges.push_back(std::make_unique<exchange>(
+                    *this, size_t(seg.target), seg.target_port, seg.exchange_keys));
+                if (_local[size_t(seg.target)]) local_inputs.push_back(_exchanges.back().get());
                 out = _exchanges.back().get();
             }
             _chains[w][k] = build_segment_chain(_graph, k, out, letters, /*bounded=*/true);
         }
+        // Now that the aggregates exist: the exchanges into them keep rows local.
+        for (auto* x : local_inputs)
+            x->keep_local(w, dynamic_cast<const exec::aggregate_op*>(
+                                 _chains[w][x->target()].ops.front().get()));
     }
 }
 
