@@ -18,29 +18,6 @@ inline uint64_t mix64(uint64_t x) {
     return x;
 }
 
-/// The `n` (< 8) bytes at `p` as the low bytes of a word (the rest zero), as memcpy into a
-/// zeroed word would give them on a little-endian machine, in at most three fixed-size loads.
-inline uint64_t load_tail(const char* p, size_t n) {
-    uint64_t w = 0;
-    unsigned shift = 0;
-    if (n & 4) {
-        uint32_t v;
-        std::memcpy(&v, p, 4);
-        w = v;
-        p += 4;
-        shift = 32;
-    }
-    if (n & 2) {
-        uint16_t v;
-        std::memcpy(&v, p, 2);
-        w |= uint64_t(v) << shift;
-        p += 2;
-        shift += 16;
-    }
-    if (n & 1) w |= uint64_t(static_cast<unsigned char>(*p)) << shift;
-    return w;
-}
-
 /// 64-bit hash of a byte string: 8 bytes at a time mixed in, then finalized.
 inline uint64_t hash_bytes(std::string_view s) {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (s.size() * 0x2545f4914f6cdd1dULL);
@@ -51,8 +28,9 @@ inline uint64_t hash_bytes(std::string_view s) {
         h = std::rotl(h ^ mix64(w), 27) * 0x9e3779b97f4a7c15ULL;
     }
     if (i < s.size()) {
-        h = std::rotl(h ^ mix64(load_tail(s.data() + i, s.size() - i) ^ 0xa5), 27) *
-            0x9e3779b97f4a7c15ULL;
+        uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        h = std::rotl(h ^ mix64(w ^ 0xa5), 27) * 0x9e3779b97f4a7c15ULL;
     }
     return mix64(h);
 }

@@ -98,25 +98,6 @@ uint64_t hash_row(const columnar::batch& b, std::span<const uint32_t> columns, s
     return mix64(h);
 }
 
-namespace {
-
-/// Whether two strings hold the same bytes; short ones (most GROUP BY keys) without a call to
-/// memcmp.
-inline bool same_string(columnar::string_ref x, columnar::string_ref y) {
-    if (x.size != y.size) return false;
-    const char *p = x.data, *q = y.data;
-    size_t n = x.size;
-    for (; n >= 8; n -= 8, p += 8, q += 8) {
-        uint64_t u, v;
-        std::memcpy(&u, p, 8);
-        std::memcpy(&v, q, 8);
-        if (u != v) return false;
-    }
-    return n == 0 || load_tail(p, n) == load_tail(q, n);
-}
-
-} // namespace
-
 bool rows_equal(const columnar::batch& x, std::span<const uint32_t> xc, size_t a,
                 const columnar::batch& y, std::span<const uint32_t> yc, size_t b) {
     for (size_t k = 0; k < xc.size(); ++k) {
@@ -143,7 +124,7 @@ bool rows_equal(const columnar::batch& x, std::span<const uint32_t> xc, size_t a
             break;
         }
         case physical_type::str:
-            if (!same_string(p.strs()[a], q.strs()[b])) return false;
+            if (p.strs()[a].view() != q.strs()[b].view()) return false;
             break;
         }
     }
