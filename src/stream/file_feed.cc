@@ -12,7 +12,9 @@ file_feed::file_feed(const parallel_graph& g) : _cursor(g.workers(), 0) {
         in->flow = &g.leaf_flow(i);
         if (in->flow->input == plan::input_kind::file) {
             const auto& table = *in->flow->file;
-            in->reader = std::make_unique<files::chunk_reader>(table);
+            // Chunks of 256 KiB: a batch of them stays in the caches from parsing through
+            // the operators (4 MiB: word count 20% slower, 128 KiB: no better).
+            in->reader = std::make_unique<files::chunk_reader>(table, size_t(256) << 10);
             for (unsigned w = 0; w < g.workers(); ++w)
                 in->parsers.push_back(
                     std::make_unique<files::chunk_parser>(table, in->flow->file_columns));
