@@ -1,5 +1,7 @@
 #include "app/nexmark_command.h"
 
+#include "app/kafka_producer_internal.h"
+
 #include "base/result.h"
 #include "nexmark/generator.h"
 #include "nexmark/json_writer.h"
@@ -20,7 +22,8 @@ namespace spate::app {
 namespace {
 
 using steady = std::chrono::steady_clock;
-using kafka_handle = std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)>;
+using kafka_detail::delivery_state;
+using kafka_detail::kafka_handle;
 using topic_handle = std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)>;
 
 constexpr std::array<const char*, 3> kind_names = {"person", "auction", "bid"};
@@ -48,28 +51,7 @@ double seconds_since(steady::time_point start) {
     return std::chrono::duration<double>(steady::now() - start).count();
 }
 
-// What the delivery reports said; touched only by the thread that polls the producer.
-struct delivery_state {
-    uint64_t delivered = 0;
-    uint64_t failed = 0;
-    std::string first_error;
-};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* state = static_cast<delivery_state*>(opaque);
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        ++state->delivered;
-        return;
-    }
-    if (state->failed++ == 0)
-        state->first_error =
-            fmt::format("delivery to {} failed: {}", m->rkt ? rd_kafka_topic_name(m->rkt) : "?",
-                        rd_kafka_err2str(m->err));
-}
-
 result<kafka_handle> make_producer(const nexmark_options& opts, delivery_state& state) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char errstr[512];
     const std::vector<std::pair<std::string, std::string>> settings = {
         {"bootstrap.servers", opts.bootstrap_server},
         {"acks", "all"},
@@ -81,21 +63,7 @@ result<kafka_handle> make_producer(const nexmark_options& opts, delivery_state& 
         // Java's default partitioner, so a key lands where a Java producer would put it.
         {"partitioner", "murmur2_random"},
     };
-    for (const auto& [key, value] : settings) {
-        if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
-            RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
-            return error::make(errc::invalid_config, "librdkafka {}={}: {}", key, value, errstr);
-        }
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_opaque(conf, &state);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!rk) {
-        rd_kafka_conf_destroy(conf);
-        return error::make(errc::invalid_config, "cannot create a Kafka producer: {}", errstr);
-    }
-    return kafka_handle(rk, &rd_kafka_destroy);
+    return kafka_detail::new_producer(settings, state);
 }
 
 // Creates the topics that do not exist, with retention.ms=-1; existing ones

@@ -8,22 +8,8 @@
 #include <vector>
 
 namespace spate::app::produce_detail {
-namespace {
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* state = static_cast<delivery_state*>(opaque);
-    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        ++state->delivered;
-        return;
-    }
-    if (state->failed++ == 0) state->first_error = rd_kafka_err2str(m->err);
-}
-
-} // namespace
 
 result<kafka_handle> make_producer(const produce_options& opts, delivery_state& state) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char errstr[512];
     const std::string timeout_ms = std::to_string(int64_t{opts.timeout_s} * 1000);
     const std::vector<std::pair<std::string, std::string>> settings = {
         {"bootstrap.servers", opts.bootstrap_server},
@@ -41,21 +27,7 @@ result<kafka_handle> make_producer(const produce_options& opts, delivery_state& 
         // Connection failures end in our own message; librdkafka would repeat each one.
         {"log_level", "2"},
     };
-    for (const auto& [key, value] : settings) {
-        if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) !=
-            RD_KAFKA_CONF_OK) {
-            rd_kafka_conf_destroy(conf);
-            return error::make(errc::invalid_config, "librdkafka {}={}: {}", key, value, errstr);
-        }
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_opaque(conf, &state);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!rk) {
-        rd_kafka_conf_destroy(conf);
-        return error::make(errc::invalid_config, "cannot create a Kafka producer: {}", errstr);
-    }
-    return kafka_handle(rk, &rd_kafka_destroy);
+    return kafka_detail::new_producer(settings, state);
 }
 
 // Whether the cluster knows `topic`, from the metadata of all topics (asking for one topic by

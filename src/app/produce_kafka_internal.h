@@ -3,6 +3,7 @@
 // Internal to app: the librdkafka side of `spate produce`, wrapped so that its statuses become
 // spate errors in one place.
 
+#include "app/kafka_producer_internal.h"
 #include "app/produce_command.h"
 #include "base/result.h"
 
@@ -15,15 +16,9 @@
 
 namespace spate::app::produce_detail {
 
-using kafka_handle = std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)>;
+using kafka_detail::delivery_state;
+using kafka_detail::kafka_handle;
 using topic_handle = std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)>;
-
-/// What the delivery reports said; touched only by the thread that polls the producer.
-struct delivery_state {
-    uint64_t delivered = 0;
-    uint64_t failed = 0;
-    std::string first_error; ///< librdkafka's words for the first failure
-};
 
 /// A producer for opts.bootstrap_server: acks=all, idempotent, Java's murmur2 partitioner,
 /// opts.timeout_s for delivery and socket timeouts, no topic auto-creation. Its delivery
