@@ -1,6 +1,7 @@
 #include "exec/group_table.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace spate::exec {
 
@@ -19,7 +20,22 @@ group_table::group_table(const std::vector<aggregate_call>& calls,
     _key_values = columnar::batch::with_types(_key_types);
     for (uint32_t k = 0; k < _key_types.size(); ++k)
         _all_keys.push_back(k);
+    _one_string_key =
+        _key_types.size() == 1 && _key_types[0].physical() == columnar::physical_type::str;
 }
+
+namespace {
+
+/// The length of a text key (or no_length for NULL) and its first 8 bytes, zero-padded.
+std::pair<uint32_t, uint64_t> short_key(const columnar::column& c, size_t row, uint32_t null_len) {
+    if (c.is_null(row)) return {null_len, 0};
+    std::string_view v = c.strs()[row].view();
+    uint64_t prefix = 0;
+    std::memcpy(&prefix, v.data(), std::min<size_t>(v.size(), 8));
+    return {uint32_t(v.size()), prefix};
+}
+
+} // namespace
 
 group_table::~group_table() {
     // Only the states that hold memory need visiting; the index goes as a whole.
@@ -43,6 +59,10 @@ uint32_t group_table::allocate_slot() {
     _emitted.push_back(0);
     _row_counts.push_back(0);
     _group_hashes.push_back(0);
+    if (_one_string_key) {
+        _key_length.push_back(0);
+        _key_prefix.push_back(0);
+    }
     // The key values live at row g of _key_values.
     for (auto& c : _key_values.columns)
         c->push_null();
@@ -54,9 +74,20 @@ uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint
                                   size_t row, uint64_t h, bool& added) {
     auto hash_of = [this](uint32_t g) { return _group_hashes[g]; };
     _index.reserve_one(hash_of);
-    size_t i = _index.find(h, hash_of, [&](uint32_t g) {
-        return rows_equal(_key_values, _all_keys, g, b, keys, row);
-    });
+    std::pair<uint32_t, uint64_t> key{0, 0};
+    size_t i;
+    if (_one_string_key) {
+        key = short_key(*b.columns[keys[0]], row, no_length);
+        i = _index.find(h, hash_of, [&](uint32_t g) {
+            if (_key_length[g] != key.first || _key_prefix[g] != key.second) return false;
+            return key.first <= 8 || key.first == no_length ||
+                   rows_equal(_key_values, _all_keys, g, b, keys, row);
+        });
+    } else {
+        i = _index.find(h, hash_of, [&](uint32_t g) {
+            return rows_equal(_key_values, _all_keys, g, b, keys, row);
+        });
+    }
     if (_index.occupied(i)) {
         added = false;
         return _index.id_at(i);
@@ -68,6 +99,10 @@ uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint
     _live[g] = 1;
     _emitted[g] = 0;
     _row_counts[g] = 0;
+    if (_one_string_key) {
+        _key_length[g] = key.first;
+        _key_prefix[g] = key.second;
+    }
     // Overwrite the key values of slot g.
     for (size_t k = 0; k < keys.size(); ++k)
         _key_values.columns[k]->set_from(g, *b.columns[keys[k]], row);
@@ -123,6 +158,7 @@ size_t group_table::memory_bytes() const {
     size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
     n += _index.memory_bytes();
     n += _group_hashes.capacity() * sizeof(uint64_t);
+    n += _key_length.capacity() * sizeof(uint32_t) + _key_prefix.capacity() * sizeof(uint64_t);
     bool heap = false;
     for (const auto& c : _calls)
         heap = heap || c.fn->heap_bytes;

@@ -87,6 +87,13 @@ private:
     columnar::batch _key_values;
     std::vector<uint32_t> _all_keys; ///< 0..keys-1: the key columns of _key_values
     std::vector<uint64_t> _group_hashes;
+    /// A GROUP BY of one text column (word counts): each group's key length (no_length for
+    /// NULL) and first 8 bytes, beside the index, so that a probe compares short keys without
+    /// reading the stored strings.
+    static constexpr uint32_t no_length = ~uint32_t(0);
+    bool _one_string_key = false;
+    std::vector<uint32_t> _key_length;
+    std::vector<uint64_t> _key_prefix;
     std::vector<std::unique_ptr<std::byte[]>> _chunks;
     std::vector<int64_t> _row_counts;
     std::vector<uint8_t> _emitted;
