@@ -159,13 +159,10 @@ void parallel_graph::finish_local(size_t k, uint64_t memory_limit) {
             throw sql::sql_error("XX000", "a local aggregate without a mergeable operator", {});
         all.push_back(a);
     }
-    // Without keys there is one group: worker 0 merges it.
-    const unsigned parts = _graph.segments[k].exchange_keys.empty() &&
-                                   std::get<plan::aggregate_step>(
-                                       _graph.segments[k].flow->steps[_graph.segments[k].begin])
-                                       .config.keys.empty()
-                               ? 1
-                               : _workers;
+    // Without GROUP BY there is one group: worker 0 merges it.
+    const auto& seg = _graph.segments[k];
+    const auto& step = std::get<plan::aggregate_step>(seg.flow->steps[seg.begin]);
+    const unsigned parts = step.config.keys.empty() ? 1 : _workers;
     on_all_workers([&](unsigned w) {
         if (w >= parts) return;
         auto* mine = static_cast<exec::aggregate_op*>(_chains[w][k].ops.front().get());
