@@ -31,7 +31,7 @@ std::pair<uint32_t, uint64_t> short_key(const columnar::column& c, size_t row, u
     if (c.is_null(row)) return {null_len, 0};
     std::string_view v = c.strs()[row].view();
     uint64_t prefix = 0;
-    std::memcpy(&prefix, v.data(), std::min<size_t>(v.size(), 8));
+    if (!v.empty()) std::memcpy(&prefix, v.data(), std::min<size_t>(v.size(), 8));
     return {uint32_t(v.size()), prefix};
 }
 
