@@ -4,7 +4,7 @@ import { layout_dag } from "../dag_layout";
 import { format_bytes, format_count, format_rate, format_time_ms, rate_between } from "../format";
 
 const poll_ms = 2000;
-const node_w = 240;
+const node_w = 300;
 const node_h = 64;
 
 // The description cut to what fits one line of a box.
@@ -48,7 +48,7 @@ function dag_view(props: { p: pipeline_info; prev: pipeline_info | undefined; dt
             <title>{`#${o.id} (segment ${o.segment}): ${o.description}\nrows in ${o.rows_in}, rows out ${o.rows_out}`}</title>
             <rect width={n.width} height={n.height} rx="6" />
             <text x="10" y="20" class="op-desc">
-              {short(o.description, 34)}
+              {short(o.description, 42)}
             </text>
             <text x="10" y="38" class="op-stat">
               {`${format_rate(rate)} rows · ${format_count(o.rows_out)} out`}
