@@ -1,5 +1,5 @@
 import type { column, json_value } from "./api";
-import { is_numeric_type } from "./components/result_table";
+import { is_numeric_type, is_text_type, is_time_type } from "./column_types";
 
 export type change_kind = "insert" | "update" | "delete";
 
@@ -76,14 +76,6 @@ export function parse_timestamp(v: json_value): number | null {
   }
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? null : ms / 1000;
-}
-
-function is_time_type(type: string): boolean {
-  return /^(timestamp|timestamptz|date)/i.test(type.trim());
-}
-
-function is_text_type(type: string): boolean {
-  return /^(text|varchar|character|char|string|bpchar)/i.test(type.trim());
 }
 
 // What the chart shows: x is window_end, else window_start, else the first timestamp column;

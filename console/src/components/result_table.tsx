@@ -7,12 +7,6 @@ export function cell_text(v: json_value): string {
   return String(v);
 }
 
-const numeric_types = /^(smallint|integer|int|bigint|int2|int4|int8|real|double|double precision|float|float4|float8|decimal|numeric)/i;
-
-export function is_numeric_type(type: string): boolean {
-  return numeric_types.test(type.trim());
-}
-
 // A table of query rows under their column names; numbers right-aligned.
 export function result_table(props: { columns: column[]; rows: json_value[][]; max_rows?: number }) {
   const max = props.max_rows ?? 1000;

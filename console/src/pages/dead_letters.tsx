@@ -2,38 +2,9 @@ import { useLocation } from "preact-iso";
 import { get_records, get_topics, type record_info, type topic_info } from "../api";
 import { use_poll } from "../poll";
 import { format_time_ms } from "../format";
+import { details_of, is_dead_letter_topic, reason_of } from "../dead_letters";
 
-// The suffixes spate gives a source's dead-letter and late-event topics by default.
-export const dead_letter_suffixes = ["_dead_letter", "_late"];
 const shown_per_partition = 100;
-
-export function is_dead_letter_topic(name: string): boolean {
-  return dead_letter_suffixes.some((s) => name.endsWith(s) && name.length > s.length);
-}
-
-// The reason field of a dead-letter record's JSON value, or null when it has none.
-export function reason_of(r: record_info): string | null {
-  if (r.value === null || r.value_encoding === "base64") return null;
-  try {
-    const v = JSON.parse(r.value) as { reason?: unknown };
-    return typeof v === "object" && v !== null && typeof v.reason === "string" ? v.reason : null;
-  } catch {
-    return null;
-  }
-}
-
-// The other fields of the record (source, topic, partition, offset, value...), for the detail column.
-function details_of(r: record_info): string {
-  if (r.value === null) return "";
-  try {
-    const v = JSON.parse(r.value) as Record<string, unknown>;
-    if (typeof v !== "object" || v === null) return r.value;
-    const { reason: _ignored, ...rest } = v;
-    return JSON.stringify(rest);
-  } catch {
-    return r.value;
-  }
-}
 
 // The newest records of every partition of a topic, newest first.
 async function newest_records(t: topic_info): Promise<record_info[]> {
