@@ -2,16 +2,18 @@
 // are listed with the reason spate wrote into each.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { with_console, readings_for_window, source } from "./lib/fixture.mjs";
+import { with_console, readings_for_window, source, view } from "./lib/fixture.mjs";
 
 test("the dead letters page shows invalid and late records with their reasons", async () => {
-  await with_console("dead", async ({ base, page, post, wait_until }) => {
+  await with_console("dead", async ({ base, page, post, sql, wait_until }) => {
     for (let i = 0; i <= 3; ++i) await post(source, readings_for_window(i));
     await post(source, [
       { partition: 0, value: "this is not json" },
       { partition: 0, value: { device: null, temp: 1, ts: "2024-01-01 00:00:35" } },
     ]);
-    // Window 0 was emitted long ago: this reading is late.
+    // Once the view has emitted windows 0..2 (the watermark passed them), a reading for
+    // window 0 is late.
+    await wait_until(async () => Number((await sql(`SELECT count(*) FROM ${view}`)).rows[0][0]) >= 6, "windows 0..2 in the view");
     await post(source, [{ partition: 0, value: { device: "d1", temp: 99, ts: "2024-01-01 00:00:02" } }]);
 
     await page.goto(`${base}/dead-letters`);
