@@ -1,4 +1,5 @@
 import type { column, json_value } from "../api";
+import { is_numeric_type } from "../column_types";
 
 // Text for one JSON value in a result cell: null shows as NULL, objects as their JSON.
 export function cell_text(v: json_value): string {
@@ -17,7 +18,7 @@ export function result_table(props: { columns: column[]; rows: json_value[][]; m
         <thead>
           <tr>
             {props.columns.map((c) => (
-              <th key={c.name} title={c.type}>
+              <th key={c.name} title={c.type} class={is_numeric_type(c.type) ? "num" : ""}>
                 {c.name}
                 <span class="type">{c.type}</span>
               </th>
