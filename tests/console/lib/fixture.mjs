@@ -53,7 +53,7 @@ export async function with_console(name, body) {
     const base = await server.wait_running();
     for (const s of setup_sql) await sql(base, s);
     const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-    const args = process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [];
+    const args = ["--disable-dev-shm-usage", ...(process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [])];
     browser = await chromium.launch({ executablePath, headless: true, args, timeout: 30000 });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15000);
