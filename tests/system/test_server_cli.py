@@ -74,6 +74,8 @@ class server_process:
             self.args += ["--kafka-addr", "127.0.0.1:0"]
         if "server" in self.args and "--pg-addr" not in self.args:
             self.args += ["--pg-addr", "127.0.0.1:0"]
+        if "server" in self.args and "--http-addr" not in self.args:
+            self.args += ["--http-addr", "127.0.0.1:0"]
         self.cwd = Path(cwd)
         fd, out = tempfile.mkstemp(prefix="stdout-", suffix=".txt", dir=self.cwd)
         os.close(fd)
