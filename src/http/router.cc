@@ -2,6 +2,7 @@
 
 #include "http/query.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace spate::http {
@@ -71,6 +72,7 @@ route_match router::match(std::string_view method, std::string_view path) const 
     route_match m;
     auto parts = split_path(path);
     std::vector<std::pair<std::string, std::string>> captures;
+    std::vector<std::string_view> allowed;
     for (const auto& r : _routes) {
         bool bad = false;
         if (!matches(r->parts, parts, captures, bad)) {
@@ -84,10 +86,14 @@ route_match router::match(std::string_view method, std::string_view path) const 
             m.bad_escape = false;
             return m;
         }
-        if (m.allow.find(r->method) == std::string::npos) {
-            if (!m.allow.empty()) m.allow += ", ";
-            m.allow += r->method;
-        }
+        allowed.push_back(r->method);
+    }
+    // The Allow list in a stable order, whatever the order the routes were added in.
+    std::sort(allowed.begin(), allowed.end());
+    allowed.erase(std::unique(allowed.begin(), allowed.end()), allowed.end());
+    for (auto method : allowed) {
+        if (!m.allow.empty()) m.allow += ", ";
+        m.allow += method;
     }
     return m;
 }

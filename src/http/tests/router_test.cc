@@ -17,8 +17,8 @@ router make_router() {
     router r;
     r.add("GET", "/health", answer("health"));
     r.add("GET", "/api/views/{name}", answer("view"));
-    r.add("GET", "/api/topics/{topic}/records", answer("read"));
     r.add("POST", "/api/topics/{topic}/records", answer("write"));
+    r.add("GET", "/api/topics/{topic}/records", answer("read"));
     r.add_stream("GET", "/api/views/{name}/changes",
                  [](const request&, event_stream&) -> asio::awaitable<void> { co_return; });
     return r;
