@@ -150,6 +150,11 @@ asio::awaitable<http::response> post_sql(const http_parts& parts, const http::re
     co_return outcome_response(o, 400);
 }
 
+asio::awaitable<http::response> get_health(const http_parts& parts) {
+    if (parts.sql_ready.load()) co_return http::response::json(200, R"({"status":"ok"})");
+    co_return http::response::json(503, R"({"status":"starting"})");
+}
+
 /// Whether `name` is a materialized view of the catalog.
 bool is_view(const http_parts& parts, std::string_view name) {
     for (const auto& r : parts.relations.get())
@@ -213,19 +218,9 @@ asio::awaitable<void> stream_view_changes(const http_parts& parts, const http::r
 
 void register_sql_routes(http::router& r, const http_parts& parts) {
     const http_parts* p = &parts;
-    r.add("GET", "/health", [p](const http::request&) -> asio::awaitable<http::response> {
-        if (p->sql_ready.load()) co_return http::response::json(200, R"({"status":"ok"})");
-        co_return http::response::json(503, R"({"status":"starting"})");
-    });
-    r.add("POST", "/api/sql", [p](const http::request& req) -> asio::awaitable<http::response> {
-        auto op = post_sql(*p, req);
-        co_return co_await std::move(op);
-    });
-    r.add("GET", "/api/views/{name}",
-          [p](const http::request& req) -> asio::awaitable<http::response> {
-              auto op = get_view(*p, req);
-              co_return co_await std::move(op);
-          });
+    r.add("GET", "/health", [p](const http::request&) { return get_health(*p); });
+    r.add("POST", "/api/sql", [p](const http::request& req) { return post_sql(*p, req); });
+    r.add("GET", "/api/views/{name}", [p](const http::request& req) { return get_view(*p, req); });
     r.add_stream("GET", "/api/views/{name}/changes",
                  [p](const http::request& req, http::event_stream& events) {
                      return stream_view_changes(*p, req, events);

@@ -582,20 +582,11 @@ asio::awaitable<http::response> get_records(const http_parts& parts, const http:
 
 void register_topic_routes(http::router& r, const http_parts& parts) {
     const http_parts* p = &parts;
-    r.add("GET", "/api/topics", [p](const http::request&) -> asio::awaitable<http::response> {
-        auto op = get_topics(*p);
-        co_return co_await std::move(op);
-    });
+    r.add("GET", "/api/topics", [p](const http::request&) { return get_topics(*p); });
     r.add("POST", "/api/topics/{topic}/records",
-          [p](const http::request& req) -> asio::awaitable<http::response> {
-              auto op = post_records(*p, req);
-              co_return co_await std::move(op);
-          });
+          [p](const http::request& req) { return post_records(*p, req); });
     r.add("GET", "/api/topics/{topic}/records",
-          [p](const http::request& req) -> asio::awaitable<http::response> {
-              auto op = get_records(*p, req);
-              co_return co_await std::move(op);
-          });
+          [p](const http::request& req) { return get_records(*p, req); });
 }
 
 } // namespace spate::app
