@@ -253,31 +253,37 @@ int64_t now_ms() {
 /// Spreads keyless records of successive requests over the partitions.
 std::atomic<size_t> next_round_robin{0};
 
-/// What appending one batch gave: its base offset, or the error.
+/// What appending one partition's batches gave: their base offsets, in order, up to the first
+/// failure (then `failure` says what it was).
 struct append_outcome {
-    int64_t base_offset = -1;
+    size_t partition = 0;
+    std::vector<int64_t> base_offsets;
     std::optional<error> failure;
 };
 
-/// Appends one batch on its partition's shard; its base offset once durable (as the flush
-/// policy says), or the error.
-asio::awaitable<append_outcome> append_batch(broker::kafka_broker& broker,
-                                             broker::partition_ref ref,
-                                             std::shared_ptr<std::vector<std::byte>> data) {
+/// Appends `batches` to one partition, in order, on its shard; answers once they are durable
+/// (as the flush policy says) or one failed.
+asio::awaitable<append_outcome>
+append_batches(broker::kafka_broker& broker, size_t partition, broker::partition_ref ref,
+               std::vector<std::shared_ptr<std::vector<std::byte>>> batches) {
     broker::kafka_broker* b = &broker;
-    auto op = runtime::invoke_on(broker.executor(ref.shard),
-                                 [b, ref, data]() -> asio::awaitable<append_outcome> {
-                                     auto append = ref.log->append_durable(*data);
-                                     auto r = co_await std::move(append);
-                                     append_outcome out;
-                                     if (!r) {
-                                         out.failure = std::move(r).err();
-                                         co_return out;
-                                     }
-                                     b->state(ref.shard).notify(ref.log.get());
-                                     out.base_offset = r->base_offset.value();
-                                     co_return out;
-                                 });
+    auto op = runtime::invoke_on(
+        broker.executor(ref.shard),
+        [b, partition, ref, batches = std::move(batches)]() -> asio::awaitable<append_outcome> {
+            append_outcome out;
+            out.partition = partition;
+            for (const auto& data : batches) {
+                auto append = ref.log->append_durable(*data);
+                auto r = co_await std::move(append);
+                if (!r) {
+                    out.failure = std::move(r).err();
+                    break;
+                }
+                out.base_offsets.push_back(r->base_offset.value());
+            }
+            if (!out.base_offsets.empty()) b->state(ref.shard).notify(ref.log.get());
+            co_return out;
+        });
     co_return co_await std::move(op);
 }
 
@@ -290,8 +296,24 @@ api_error append_failed(const error& e, size_t partition, bool some_written) {
         status = 400;
     return {status, std::string(errc_name(e.code)),
             fmt::format("partition {}: {}{}", partition, e.message,
-                        some_written ? " (records of the request in earlier batches were written)"
-                                     : "")};
+                        some_written ? " (some records of the request were written)" : "")};
+}
+
+/// Gives each batch the base offset its partition's append returned; the first failure, if any.
+std::optional<api_error> place_batches(const std::vector<append_outcome>& outcomes,
+                                       std::vector<pending_batch>& batches) {
+    size_t written = 0;
+    const append_outcome* failed = nullptr;
+    for (const auto& o : outcomes) {
+        written += o.base_offsets.size();
+        if (o.failure && !failed) failed = &o;
+        size_t next = 0;
+        for (auto& b : batches)
+            if (b.partition == o.partition && next < o.base_offsets.size())
+                b.base_offset = o.base_offsets[next++];
+    }
+    if (failed) return append_failed(*failed->failure, failed->partition, written > 0);
+    return std::nullopt;
 }
 
 /// The topic named in the path, from this shard's copy of the topic table; a 404 if none.
@@ -315,15 +337,20 @@ asio::awaitable<http::response> post_records(const http_parts& parts, const http
                                    fmt::format("topic \"{}\" is the broker's own", topic->name));
     produce_plan plan(*topic, now_ms(), next_round_robin.fetch_add(1));
     if (auto e = read_records(req, plan)) co_return e->to_response();
-    // Batches go out in order; a partition's batches keep the order of the input.
+    // The partitions are written concurrently; each partition's batches in input order.
     auto& batches = plan.batches();
-    for (size_t i = 0; i < batches.size(); ++i) {
-        auto& b = batches[i];
-        auto op = append_batch(parts.broker, topic->partitions[b.partition], b.bytes);
-        append_outcome r = co_await std::move(op);
-        if (r.failure) co_return append_failed(*r.failure, b.partition, i > 0).to_response();
-        b.base_offset = r.base_offset;
-    }
+    std::vector<std::vector<std::shared_ptr<std::vector<std::byte>>>> per_partition(
+        topic->partitions.size());
+    for (const auto& b : batches)
+        per_partition[b.partition].push_back(b.bytes);
+    std::vector<asio::awaitable<append_outcome>> appends;
+    for (size_t p = 0; p < per_partition.size(); ++p)
+        if (!per_partition[p].empty())
+            appends.push_back(
+                append_batches(parts.broker, p, topic->partitions[p], std::move(per_partition[p])));
+    auto all = runtime::when_all(std::move(appends));
+    std::vector<append_outcome> outcomes = co_await std::move(all);
+    if (auto e = place_batches(outcomes, batches)) co_return e->to_response();
     json offsets = json::array();
     for (size_t i = 0; i < plan.record_count(); ++i) {
         auto [p, offset] = plan.placed(i);
