@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
     add_address("--pg-addr", opts.pg_addr,
                 "Address of the Postgres protocol listener for SQL clients (psql, drivers); port 0 "
                 "picks a free port (default 127.0.0.1:5656)");
+    add_address("--http-addr", opts.http_addr,
+                "Address of the HTTP listener (JSON API and web console); port 0 picks a free "
+                "port (default 127.0.0.1:8080)");
     server->add_flag("--demo", opts.demo.enabled,
                      "Run the live demo beside the server: sensor readings produced to topic "
                      "sensors, with a source and windowed views over them");
@@ -87,6 +90,11 @@ int main(int argc, char** argv) {
     add_address("--kafka-advertised-addr", opts.broker.advertised_kafka_addr,
                 "Address Kafka clients are told to connect to (advertised.listeners; default: "
                 "the listener's)");
+    server
+        ->add_option("--http-max-body-bytes", opts.http_max_body_bytes,
+                     "Largest HTTP request body accepted; larger ones are refused with 413")
+        ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 32))
+        ->capture_default_str();
     server->add_option("--shards", opts.shards, "Event loops (threads) to run; 0: one per core")
         ->capture_default_str();
     server

@@ -1,6 +1,8 @@
 #include "app/server.h"
 
+#include "app/http_routes.h"
 #include "app/sql_session.h"
+#include "http/server.h"
 #include "pgwire/server.h"
 #include "stream/engine.h"
 
@@ -35,6 +37,10 @@ struct embedded_server::parts {
     std::unique_ptr<stream::engine> sql_engine;
     relation_directory relations;
     std::unique_ptr<pgwire::server> pg;
+    /// Set once the saved SQL objects are back (GET /health).
+    std::atomic<bool> sql_ready{false};
+    std::unique_ptr<http_parts> http_context;
+    std::unique_ptr<http::server> http;
 };
 
 embedded_server::embedded_server(server_options opts) : _opts(std::move(opts)) {}
@@ -62,12 +68,26 @@ result<void> embedded_server::start() {
         _parts.reset();
         return r;
     }
+    p.http_context =
+        std::make_unique<http_parts>(http_parts{p.kafka, *p.sql_engine, p.relations, p.sql_ready});
+    auto routes = std::make_shared<http::router>();
+    register_routes(*routes, *p.http_context);
+    http::server_options http_opts;
+    http_opts.listen = _opts.http_addr.to_string();
+    http_opts.max_body_bytes = _opts.http_max_body_bytes;
+    p.http = std::make_unique<http::server>(p.shards, http_opts, std::move(routes));
+    if (auto r = p.http->open(); !r) {
+        _parts.reset();
+        return r;
+    }
     spdlog::info("kafka: advertising {} to clients; {} shards",
                  p.kafka.advertised_address().to_string(), p.shards.size());
 
     p.kafka.start();
     p.shards.start();
     _running = true;
+    // HTTP clients are served at once: /health says "starting" until the SQL objects are back.
+    p.http->start();
     // The SQL objects come back before SQL clients are accepted (they wait in the backlog).
     std::promise<void> sql_ready;
     asio::co_spawn(
@@ -77,6 +97,7 @@ result<void> embedded_server::start() {
             auto r = co_await std::move(started);
             if (!r) spdlog::error("sql: {}", r.err().to_string());
             publish_relations(*p.sql_engine, p.relations);
+            p.sql_ready = true;
             p.pg->start();
         },
         [&sql_ready](std::exception_ptr e) {
@@ -94,6 +115,8 @@ result<void> embedded_server::stop() {
     auto stop_all = [&p]() -> asio::awaitable<result<void>> {
         auto pg_stopped = p.pg->stop();
         co_await std::move(pg_stopped);
+        auto http_stopped = p.http->stop();
+        co_await std::move(http_stopped);
         auto sql_stopped = p.sql_engine->stop();
         co_await std::move(sql_stopped);
         auto kafka_stopped = p.kafka.stop();
@@ -128,6 +151,14 @@ uint16_t embedded_server::pg_port() const {
     return static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
 }
 
+std::string embedded_server::http_address() const {
+    return _parts->http->bound_address();
+}
+
+uint16_t embedded_server::http_port() const {
+    return _parts->http->bound_port();
+}
+
 size_t embedded_server::user_topic_count() const {
     // Topics the users made: __consumer_offsets is the broker's own.
     const auto& topics = _parts->kafka.ctl().topics()->by_name;
@@ -142,6 +173,8 @@ void print_demo_banner(const demo_options& demo, const embedded_server& server) 
                 demo.devices, demo.rate);
     std::printf("demo: views sensor_averages (per device per 10 s, updated as readings arrive) "
                 "and overheating (readings over 35 degrees)\n");
+    std::printf("open: http://%s/ (the web console: topics, pipelines, SQL, live charts)\n",
+                server.http_address().c_str());
     std::printf("try:  psql -h 127.0.0.1 -p %u -c 'SELECT * FROM sensor_averages ORDER BY "
                 "window_end DESC, device LIMIT 20'\n",
                 unsigned(server.pg_port()));
@@ -163,6 +196,7 @@ int run_server(const server_options& opts) {
                 std::filesystem::absolute(opts.broker.data_dir).c_str(), server.user_topic_count());
     std::printf("kafka listening on %s\n", server.kafka_address().to_string().c_str());
     std::printf("postgres listening on %s\n", server.pg_address().c_str());
+    std::printf("http listening on %s\n", server.http_address().c_str());
     std::unique_ptr<demo_runner> demo;
     if (opts.demo.enabled) {
         demo = std::make_unique<demo_runner>(opts.demo, server.kafka_address().to_string(),

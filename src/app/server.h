@@ -16,6 +16,10 @@ struct server_options {
     broker::broker_config broker;
     /// Address of the Postgres protocol listener (SQL); port 0 picks a free port.
     broker::host_port pg_addr{"127.0.0.1", 5656};
+    /// Address of the HTTP listener (the JSON API and the console); port 0 picks a free port.
+    broker::host_port http_addr{"127.0.0.1", 8080};
+    /// Largest HTTP request body accepted (larger: 413).
+    uint64_t http_max_body_bytes = uint64_t{16} << 20;
     /// Event loops to run, one thread each; 0 means one per core.
     unsigned shards = 0;
     /// The most memory one bounded query's operators may hold, in MiB; 0: half the machine's.
@@ -24,8 +28,8 @@ struct server_options {
     demo_options demo;
 };
 
-/// The whole server (log, Kafka listener, SQL engine, Postgres listener) running on its own
-/// shard threads inside a process: what `spate server` runs and what `spate sql` embeds.
+/// The whole server (log, Kafka listener, SQL engine, Postgres and HTTP listeners) running on its
+/// own shard threads inside a process: what `spate server` runs and what `spate sql` embeds.
 ///
 /// Owned by one thread (the one that creates it), which calls start() and stop(); the work
 /// happens on the shards. Prints nothing on stdout; problems go to the log.
@@ -50,6 +54,8 @@ public:
     broker::host_port kafka_address() const;
     std::string pg_address() const;
     uint16_t pg_port() const;
+    std::string http_address() const;
+    uint16_t http_port() const;
     /// After start(): the topics users made (not the broker's own).
     size_t user_topic_count() const;
     const server_options& options() const { return _opts; }
@@ -62,10 +68,10 @@ private:
 };
 
 /// Runs the server until SIGINT or SIGTERM: opens the log under the data directory, serves
-/// Kafka clients and, over the Postgres protocol, SQL clients on the shards; re-creates the
-/// saved SQL objects, keeps the log tidy (retention, syncs, checkpoints) and closes
-/// it cleanly on the way out. Each listener prints "<name> listening on <host:port>" once
-/// bound. Returns the process exit code.
+/// Kafka clients, SQL clients over the Postgres protocol and the HTTP API on the shards; re-creates
+/// the saved SQL objects, keeps the log tidy (retention, syncs, checkpoints) and closes it cleanly
+/// on the way out. Each listener prints "<name> listening on <host:port>" once bound. Returns the
+/// process exit code.
 ///
 /// The calling thread only waits for signals; the shards do the work.
 int run_server(const server_options& opts);

@@ -59,6 +59,7 @@ int run_embedded(const sql_options& opts) {
     }
     server_opts.broker.kafka_addr = {"127.0.0.1", 0};
     server_opts.pg_addr = {"127.0.0.1", 0};
+    server_opts.http_addr = {"127.0.0.1", 0};
     int exit_code = 0;
     {
         embedded_server server(server_opts);

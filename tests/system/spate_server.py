@@ -10,6 +10,7 @@ files that are polled until a deadline, and a server that does not stop in time 
     server.wait_running()                 # raises server_error with describe() on failure
     use(server.bootstrap)                 # "127.0.0.1:PORT"
     use(server.pg_port)                   # when args name --pg-addr: its port
+    use(server.http_port)                 # the HTTP listener's port
     code = server.stop()                  # SIGTERM; the exit code, or raises after a timeout
 
 server_test_case is a unittest base class that gives each test a temporary directory and stops
@@ -37,6 +38,8 @@ STOPPED_LINE = "spate server stopped"
 KAFKA_LINE_RE = re.compile(r"^kafka listening on (?P<host>[^\s:]+|\[[^\]]+\]):(?P<port>[1-9]\d*)$")
 # The Postgres listener's, printed when the server was given --pg-addr.
 PG_LINE_RE = re.compile(r"^postgres listening on (?P<host>[^\s:]+|\[[^\]]+\]):(?P<port>[1-9]\d*)$")
+# The HTTP listener's.
+HTTP_LINE_RE = re.compile(r"^http listening on (?P<host>[^\s:]+|\[[^\]]+\]):(?P<port>[1-9]\d*)$")
 # Words in stderr that mean the process did not fail as a program should.
 CRASH_MARKERS = ("AddressSanitizer", "UndefinedBehaviorSanitizer", "runtime error:",
                  "Segmentation fault", "terminate called", "Assertion")
@@ -73,6 +76,9 @@ class spate_server:
         # on its default port.
         if "--pg-addr" not in self.args:
             self.args += ["--pg-addr", "127.0.0.1:0"]
+        # And the HTTP listener (default port 8080).
+        if "--http-addr" not in self.args:
+            self.args += ["--http-addr", "127.0.0.1:0"]
         fd, out = tempfile.mkstemp(prefix=f"{name}-stdout-", suffix=".txt", dir=self.cwd)
         os.close(fd)
         fd, err = tempfile.mkstemp(prefix=f"{name}-stderr-", suffix=".txt", dir=self.cwd)
@@ -81,6 +87,7 @@ class spate_server:
         self.stderr_path = Path(err)
         self._port = None
         self._pg_port = None
+        self._http_port = None
         # Set when the test stops or kills it; an exit without it is a crash.
         self.stop_requested = False
         with open(self.stdout_path, "wb") as out_file, open(self.stderr_path, "wb") as err_file:
@@ -151,6 +158,9 @@ class spate_server:
                 raise server_error(
                     f"no 'postgres listening on HOST:PORT' line\n{self.describe()}")
             self._pg_port = int(PG_LINE_RE.match(line).group("port"))
+        line = self.wait_for_line(HTTP_LINE_RE, 0)
+        if line is not None:
+            self._http_port = int(HTTP_LINE_RE.match(line).group("port"))
         return self
 
     @property
@@ -171,6 +181,13 @@ class spate_server:
             raise server_error("the Postgres port is known only after wait_running() on a "
                                "server started with --pg-addr\n" + self.describe())
         return self._pg_port
+
+    @property
+    def http_port(self):
+        """The HTTP listener's port; known after wait_running()."""
+        if self._http_port is None:
+            raise server_error("no 'http listening on HOST:PORT' line (yet)\n" + self.describe())
+        return self._http_port
 
     def alive(self):
         return self.proc.poll() is None

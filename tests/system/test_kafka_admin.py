@@ -76,7 +76,7 @@ class server:
     def __init__(self, cwd, data_dir, args=()):
         self.cwd = Path(cwd)
         self.args = ["server", "--data-dir", str(data_dir), "--kafka-addr", "127.0.0.1:0",
-                     "--pg-addr", "127.0.0.1:0", *args]
+                     "--pg-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", *args]
         fd, out = tempfile.mkstemp(prefix="stdout-", suffix=".txt", dir=self.cwd)
         os.close(fd)
         fd, err = tempfile.mkstemp(prefix="stderr-", suffix=".txt", dir=self.cwd)

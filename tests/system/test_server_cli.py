@@ -33,6 +33,7 @@ RUNNING_LINE = "spate server running; Ctrl-C stops it"
 # The Kafka listener's address, with the port it really got.
 KAFKA_LINE_RE = re.compile(r"^kafka listening on 127\.0\.0\.1:[1-9]\d*$")
 PG_LINE_RE = re.compile(r"^postgres listening on 127\.0\.0\.1:[1-9]\d*$")
+HTTP_LINE_RE = re.compile(r"^http listening on 127\.0\.0\.1:[1-9]\d*$")
 STOPPED_LINE = "spate server stopped"
 # "spate 0.1.0 (abc1234)": a semantic version, then the build in parentheses.
 VERSION_RE = re.compile(
@@ -74,6 +75,8 @@ class server_process:
             self.args += ["--kafka-addr", "127.0.0.1:0"]
         if "server" in self.args and "--pg-addr" not in self.args:
             self.args += ["--pg-addr", "127.0.0.1:0"]
+        if "server" in self.args and "--http-addr" not in self.args:
+            self.args += ["--http-addr", "127.0.0.1:0"]
         self.cwd = Path(cwd)
         fd, out = tempfile.mkstemp(prefix="stdout-", suffix=".txt", dir=self.cwd)
         os.close(fd)
@@ -326,11 +329,12 @@ class server_lifecycle_test(spate_test_case):
         server = self.start_running_server("--data-dir", str(data), data_dir=data)
         self.stop_server(server)
         out = server.stdout().splitlines()
-        self.assertEqual(len(out), 5, server.describe())
+        self.assertEqual(len(out), 6, server.describe())
         self.assertEqual(out[0], ready_line(data), server.describe())
         self.assertRegex(out[1], KAFKA_LINE_RE, server.describe())
         self.assertRegex(out[2], PG_LINE_RE, server.describe())
-        self.assertEqual(out[3:], [RUNNING_LINE, STOPPED_LINE], server.describe())
+        self.assertRegex(out[3], HTTP_LINE_RE, server.describe())
+        self.assertEqual(out[4:], [RUNNING_LINE, STOPPED_LINE], server.describe())
         err = server.stderr()
         self.assertNotIn(RUNNING_LINE, err, server.describe())
         self.assertTrue(
