@@ -167,7 +167,7 @@ TEST_F(engine_fixture, a_grouped_view_reports_its_graph_counters_and_watermark) 
     const stream::operator_info* exchange = nullptr;
     for (const auto& o : ops) {
         if (o.kind == "exchange") exchange = &o;
-        if (o.kind == "operator" && o.description.find("aggregate") != std::string::npos) agg = &o;
+        if (o.kind == "operator" && o.description.find("Aggregate") != std::string::npos) agg = &o;
     }
     ASSERT_NE(exchange, nullptr);
     ASSERT_NE(agg, nullptr) << ops[1].description;
