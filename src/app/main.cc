@@ -78,6 +78,12 @@ int main(int argc, char** argv) {
     add_address("--pg-addr", opts.pg_addr,
                 "Address of the Postgres protocol listener for SQL clients (psql, drivers); port 0 "
                 "picks a free port (default 127.0.0.1:5656)");
+    server->add_flag("--demo", opts.demo.enabled,
+                     "Run the live demo beside the server: sensor readings produced to topic "
+                     "sensors, with a source and windowed views over them");
+    server->add_option("--demo-rate", opts.demo.rate, "Records per second the demo produces")
+        ->check(CLI::Range(1, 1'000'000))
+        ->capture_default_str();
     add_address("--kafka-advertised-addr", opts.broker.advertised_kafka_addr,
                 "Address Kafka clients are told to connect to (advertised.listeners; default: "
                 "the listener's)");

@@ -134,6 +134,21 @@ size_t embedded_server::user_topic_count() const {
     return topics.size() - topics.count(std::string(group::offsets_topic));
 }
 
+namespace {
+
+void print_demo_banner(const demo_options& demo, const embedded_server& server) {
+    std::printf("demo: %d sensors write to topic sensors, %d records/s, a few of them invalid "
+                "(-> sensors_dead_letter) or late (-> sensors_late)\n",
+                demo.devices, demo.rate);
+    std::printf("demo: views sensor_averages (per device per 10 s, updated as readings arrive) "
+                "and overheating (readings over 35 degrees)\n");
+    std::printf("try:  psql -h 127.0.0.1 -p %u -c 'SELECT * FROM sensor_averages ORDER BY "
+                "window_end DESC, device LIMIT 20'\n",
+                unsigned(server.pg_port()));
+}
+
+} // namespace
+
 int run_server(const server_options& opts) {
     asio::io_context main_loop(1);
     // Signals are caught from here on, so one that arrives during recovery still ends in a
@@ -148,6 +163,18 @@ int run_server(const server_options& opts) {
                 std::filesystem::absolute(opts.broker.data_dir).c_str(), server.user_topic_count());
     std::printf("kafka listening on %s\n", server.kafka_address().to_string().c_str());
     std::printf("postgres listening on %s\n", server.pg_address().c_str());
+    std::unique_ptr<demo_runner> demo;
+    if (opts.demo.enabled) {
+        demo = std::make_unique<demo_runner>(opts.demo, server.kafka_address().to_string(),
+                                             server.pg_port());
+        if (auto r = demo->start(); !r) {
+            spdlog::critical("{}", r.err().to_string());
+            demo.reset();
+            (void)server.stop();
+            return 1;
+        }
+        print_demo_banner(opts.demo, server);
+    }
     std::printf("spate server running; Ctrl-C stops it\n");
     std::fflush(stdout);
 
@@ -155,6 +182,7 @@ int run_server(const server_options& opts) {
         if (!ec) spdlog::info("received signal {}, shutting down", sig);
     });
     main_loop.run();
+    if (demo) demo->stop();
     int exit_code = 0;
     if (auto r = server.stop(); !r) {
         spdlog::error("closing the log failed: {}", r.err().to_string());

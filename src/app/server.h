@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/demo.h"
 #include "base/result.h"
 #include "broker/broker_config.h"
 
@@ -19,6 +20,8 @@ struct server_options {
     unsigned shards = 0;
     /// The most memory one bounded query's operators may hold, in MiB; 0: half the machine's.
     uint64_t query_memory_limit_mb = 0;
+    /// `--demo`: the live sensor demo beside the server.
+    demo_options demo;
 };
 
 /// The whole server (log, Kafka listener, SQL engine, Postgres listener) running on its own
