@@ -126,6 +126,18 @@ view_tap::~view_tap() {
         ch->end(end_reason::dropped);
 }
 
+void view_tap::add(std::shared_ptr<subscription_channel> ch) {
+    std::erase_if(_subscribers, [](const auto& c) { return c->ended.load() != end_reason::none; });
+    _subscribers.push_back(std::move(ch));
+}
+
+size_t view_tap::subscribers() const {
+    size_t n = 0;
+    for (const auto& c : _subscribers)
+        if (c->ended.load() == end_reason::none) ++n;
+    return n;
+}
+
 void view_tap::push(columnar::batch b) {
     if (!_subscribers.empty() && b.rows > 0) {
         std::erase_if(_subscribers,

@@ -131,8 +131,10 @@ public:
 
     void push(columnar::batch b) override;
     void watermark(exec::event_time wm) override { _next->watermark(wm); }
-    void add(std::shared_ptr<subscription_channel> ch) { _subscribers.push_back(std::move(ch)); }
-    size_t subscribers() const { return _subscribers.size(); }
+    /// Adds a subscriber (and forgets those whose stream ended).
+    void add(std::shared_ptr<subscription_channel> ch);
+    /// Subscribers whose stream has not ended.
+    size_t subscribers() const;
 
 private:
     exec::output* _next;

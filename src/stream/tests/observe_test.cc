@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <chrono>
 #include <thread>
 
@@ -306,6 +309,72 @@ TEST(change_builder, pairs_retractions_and_insertions_of_a_key) {
     add("z", 1, change::insert);
     b.changes.clear();
     EXPECT_EQ(changes_text(keyed.build(b)), (std::vector<std::string>{"insert z|1"}));
+}
+
+/// Keeps what reaches it.
+class collect final : public exec::output {
+public:
+    void push(columnar::batch b) override { rows += b.rows; }
+    void watermark(exec::event_time wm) override { last_wm = wm; }
+    size_t rows = 0;
+    exec::event_time last_wm = exec::no_watermark;
+};
+
+columnar::batch ints(std::vector<int64_t> values) {
+    std::vector<columnar::data_type> types{columnar::type_id::int64};
+    auto b = columnar::batch::with_types(types);
+    for (auto v : values)
+        b.columns[0]->push_i64(v);
+    b.rows = values.size();
+    return b;
+}
+
+TEST(view_tap, queues_changes_drops_slow_subscribers_and_ends_streams_when_destroyed) {
+    asio::io_context home;
+    collect table;
+    auto tap = std::make_unique<stream::view_tap>(
+        &table, stream::change_builder(std::nullopt, std::vector<uint32_t>{0}));
+    auto fast = std::make_shared<stream::subscription_channel>(home.get_executor(), 100);
+    auto slow = std::make_shared<stream::subscription_channel>(home.get_executor(), 3);
+    auto gone = std::make_shared<stream::subscription_channel>(home.get_executor(), 100);
+    tap->add(fast);
+    tap->add(slow);
+    tap->add(gone);
+    EXPECT_EQ(tap->subscribers(), 3u);
+    gone->end(stream::end_reason::cancelled); // the subscriber went away
+    EXPECT_EQ(tap->subscribers(), 2u);
+    tap->push(ints({1, 2}));
+    tap->watermark(42);
+    tap->push(ints({3, 4})); // slow: 4 rows pending > 3
+    EXPECT_EQ(table.rows, 4u) << "the table gets every row";
+    EXPECT_EQ(table.last_wm, 42);
+    home.run();
+    home.restart();
+    EXPECT_EQ(fast->queue.size(), 2u);
+    EXPECT_EQ(fast->pending_rows.load(), 4u);
+    EXPECT_EQ(slow->ended.load(), stream::end_reason::too_slow);
+    EXPECT_TRUE(slow->queue.empty()) << "a dropped subscriber's changes are let go";
+    EXPECT_TRUE(gone->queue.empty());
+    EXPECT_EQ(tap->subscribers(), 1u);
+    // A subscription reads what was queued, then learns that the view went away.
+    stream::view_subscription sub(fast, {}, columnar::batch{});
+    tap.reset();
+    std::vector<size_t> got;
+    asio::co_spawn(
+        home,
+        [&]() -> asio::awaitable<void> {
+            while (true) {
+                auto op = sub.next();
+                auto c = co_await std::move(op);
+                if (!c) break;
+                got.push_back(c->rows.rows);
+            }
+        },
+        asio::detached);
+    home.run();
+    EXPECT_EQ(got, (std::vector<size_t>{2, 2}));
+    EXPECT_EQ(sub.reason(), stream::end_reason::dropped);
+    EXPECT_EQ(fast->pending_rows.load(), 0u);
 }
 
 } // namespace
