@@ -1,13 +1,16 @@
 #pragma once
 
+#include "base/latency_histogram.h"
 #include "broker/broker_config.h"
 #include "broker/controller.h"
 #include "broker/shard_state.h"
+#include "broker/traffic.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -57,6 +60,18 @@ public:
     shard_state& local();
     shard_state& state(unsigned shard) { return *_states[shard]; }
 
+    /// Every topic's traffic since the server started (records and bytes produced, appended by
+    /// SQL and fetched), summed over the shards, with its partitions' start and end offsets;
+    /// sorted by name. Call on any shard: it visits each shard in turn.
+    boost::asio::awaitable<std::vector<broker::topic_traffic>> topic_traffic();
+    /// How long the Kafka requests of API `api_key` took to serve (from the header read to the
+    /// response ready); nullptr for a key outside 0..max_api_key. Any thread.
+    latency_histogram* request_latency(int16_t api_key) {
+        if (api_key < 0 || api_key > max_api_key) return nullptr;
+        return &_request_latency[size_t(api_key)];
+    }
+    static constexpr int16_t max_api_key = 127;
+
 private:
     /// Creates __consumer_offsets if missing and gives every shard its group coordinator,
     /// loaded from the offsets partitions that shard owns.
@@ -75,6 +90,7 @@ private:
     std::string _cluster_id;
     unsigned _next_shard = 0;
     bool _stopping = false;
+    std::array<latency_histogram, size_t(max_api_key) + 1> _request_latency;
 };
 
 } // namespace spate::broker

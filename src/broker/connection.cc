@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace spate::broker {
 
@@ -144,7 +145,12 @@ asio::awaitable<void> connection::serve(std::shared_ptr<slot> s, std::vector<std
                         header->data.correlation_id,
                         header->data.client_id,
                         _peer};
+    const auto started = std::chrono::steady_clock::now();
     auto response = co_await dispatch(ctx, rd);
+    if (auto* h = _broker.request_latency(ctx.api_key))
+        h->record(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count());
     if (!response) {
         close(response.err().to_string());
         co_return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/topic_table.h"
+#include "broker/traffic.h"
 #include "runtime/event.h"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -60,6 +61,10 @@ public:
     group::coordinator& coordinator() { return *_coordinator; }
     void set_coordinator(std::unique_ptr<group::coordinator> c);
 
+    /// This shard's share of the topic traffic counters (records and bytes in and out).
+    traffic_counters& traffic() { return _traffic; }
+    const traffic_counters& traffic() const { return _traffic; }
+
     /// Closes every partition this shard owns (on shutdown); returns the first failure.
     result<void> close_partitions();
 
@@ -73,6 +78,7 @@ private:
     std::unordered_map<const log::partition*, std::vector<waiter>> _waiters;
     std::vector<std::weak_ptr<connection>> _connections;
     std::unique_ptr<group::coordinator> _coordinator;
+    traffic_counters _traffic;
     boost::asio::steady_timer _upkeep;
     int64_t _upkeep_interval_ms = 1000;
     int64_t _max_idle_ms = 0;

@@ -17,6 +17,26 @@ size_t op_chain::state_bytes() const {
     return n;
 }
 
+void count_rows(op_chain& chain, segment_counts& counts) {
+    const size_t n = chain.ops.size();
+    if (counts.out.size() != n) counts.out.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+        exec::output* next = i + 1 < n ? chain.ops[i + 1].get() : chain.tail;
+        auto c = std::make_unique<counting_output>(next, &counts.out[i]);
+        chain.ops[i]->set_next(c.get());
+        chain.counters.push_back(std::move(c));
+    }
+    auto in =
+        std::make_unique<counting_output>(n ? chain.ops.front().get() : chain.tail, &counts.in[0]);
+    chain.counted_entry = in.get();
+    chain.counters.push_back(std::move(in));
+    if (chain.right) {
+        auto right = std::make_unique<counting_output>(chain.right, &counts.in[1]);
+        chain.right = right.get();
+        chain.counters.push_back(std::move(right));
+    }
+}
+
 namespace {
 
 /// The origin columns after a step whose input had `in`.

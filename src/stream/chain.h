@@ -4,6 +4,7 @@
 #include "plan/dataflow.h"
 #include "stream/dead_letters.h"
 #include "stream/flow_graph.h"
+#include "stream/op_counters.h"
 
 #include <memory>
 #include <optional>
@@ -25,9 +26,15 @@ struct op_chain {
     exec::output* tail = nullptr; ///< where the last operator sends (not owned)
     /// When the first step is a join: its right input.
     exec::output* right = nullptr;
+    /// After count_rows(): the counter in front of the first operator (or of `tail`).
+    exec::output* counted_entry = nullptr;
+    std::vector<std::unique_ptr<exec::output>> counters;
 
     /// Where batches and watermarks go in: the first operator, or `tail` for no steps.
-    exec::output* entry() const { return ops.empty() ? tail : ops.front().get(); }
+    exec::output* entry() const {
+        if (counted_entry) return counted_entry;
+        return ops.empty() ? tail : ops.front().get();
+    }
     /// Input `port` (1: the right input of a join).
     exec::output* entry(int port) const { return port == 1 ? right : entry(); }
     size_t state_bytes() const;
@@ -41,6 +48,11 @@ struct op_chain {
 op_chain build_chain(const plan::dataflow& d, size_t begin, size_t end, exec::output* out,
                      dead_letters* letters, origin_columns origin, bool bounded,
                      dead_letters* right_letters = nullptr, origin_columns right_origin = {});
+
+/// Puts a row counter at every edge of `chain`: before its input ports (counts.in, the right
+/// input's only for a join) and after each operator (counts.out, resized to the operators).
+/// Call once, right after building, before anything is pushed.
+void count_rows(op_chain& chain, segment_counts& counts);
 
 /// The origin columns of the input of steps[index], given those of the dataflow's input.
 origin_columns origin_before(const plan::dataflow& d, size_t index, origin_columns input);

@@ -239,6 +239,50 @@ asio::awaitable<statement_result> engine::run(const sql::statement& s, std::stri
     throw sql::sql_error("XX000", "unknown statement", s.pos);
 }
 
+asio::awaitable<std::vector<pipeline_info>> engine::pipelines_info() {
+    std::vector<std::pair<std::shared_ptr<pipeline>, const continuous_object*>> all;
+    for (const auto& [name, o] : _catalog.objects())
+        if (o->running) all.emplace_back(o->running, o.get());
+    for (const auto& [name, p] : _validators)
+        all.emplace_back(p, nullptr);
+    std::vector<pipeline_info> out;
+    for (const auto& [p, object] : all) {
+        auto st = p->stats();
+        auto stats = co_await std::move(st);
+        auto gi = p->graph_info();
+        auto graph = co_await std::move(gi);
+        pipeline_info info;
+        info.name = p->name();
+        info.kind = p->output().what == pipeline_output::kind::view   ? "view"
+                    : p->output().what == pipeline_output::kind::sink ? "sink"
+                                                                      : "validation";
+        if (object) info.sql = object->sql;
+        info.records_in = stats.records_in;
+        info.rows_out =
+            p->output().what == pipeline_output::kind::sink ? stats.rows_out : stats.output_rows;
+        info.invalid = stats.invalid;
+        info.late = stats.late;
+        info.state_bytes = stats.state_bytes;
+        info.graph = std::move(graph);
+        out.push_back(std::move(info));
+    }
+    co_return out;
+}
+
+asio::awaitable<std::unique_ptr<view_subscription>>
+engine::subscribe_view(std::string name, asio::any_io_executor home, size_t max_pending_rows) {
+    auto it = _catalog.objects().find(name);
+    if (it == _catalog.objects().end() || !it->second->running)
+        throw sql::sql_error("42P01", fmt::format("materialized view \"{}\" does not exist", name),
+                             {});
+    if (it->second->kind != object_kind::view)
+        throw sql::sql_error("42809",
+                             fmt::format("\"{}\" is a sink, not a materialized view", name), {});
+    auto p = it->second->running;
+    auto op = p->subscribe(std::move(home), max_pending_rows, it->second->shape.columns);
+    co_return co_await std::move(op);
+}
+
 std::vector<relation_summary> engine::relations() const {
     std::vector<relation_summary> out;
     for (const auto& [name, s] : _catalog.sources())

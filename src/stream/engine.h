@@ -8,7 +8,9 @@
 #include "plan/dataflow.h"
 #include "stream/catalog.h"
 #include "stream/copy_options.h"
+#include "stream/pipeline_info.h"
 #include "stream/query_control.h"
+#include "stream/view_changes.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -89,6 +91,19 @@ public:
     /// Every source, view and sink with its columns.
     std::vector<relation_summary> relations() const;
 
+    /// Every running view's, sink's and source validation's pipeline with its counters,
+    /// watermark and operator graph (views and sinks by name, then validations). On the home
+    /// shard.
+    boost::asio::awaitable<std::vector<pipeline_info>> pipelines_info();
+    /// Subscribes to materialized view `name`: its rows now, then every change applied to it,
+    /// delivered on `home` (the subscriber's executor, any shard). A subscriber more than
+    /// `max_pending_rows` rows behind is dropped; the stream also ends when the view is dropped
+    /// or the engine stops. On the home shard. Throws sql::sql_error 42P01 when no view of that
+    /// name runs (42809 when `name` is a sink).
+    boost::asio::awaitable<std::unique_ptr<view_subscription>>
+    subscribe_view(std::string name, boost::asio::any_io_executor home,
+                   size_t max_pending_rows = 100000);
+
 private:
     boost::asio::awaitable<statement_result> run(const sql::statement& s, std::string_view text,
                                                  const std::vector<columnar::value>& params,
@@ -115,7 +130,7 @@ private:
                                                        std::shared_ptr<query_control> control);
     /// Appends record batches to a partition, on its shard, and waits until they are synced;
     /// returns an error message or "".
-    boost::asio::awaitable<std::string> append_synced(broker::partition_ref ref,
+    boost::asio::awaitable<std::string> append_synced(broker::partition_ref ref, std::string topic,
                                                       std::shared_ptr<std::vector<std::byte>> data);
     /// SHOW PIPELINES: every view's, sink's and source validation's counters, from the shards.
     boost::asio::awaitable<statement_result> show_pipelines();

@@ -361,8 +361,9 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
     for (auto& [p, bytes] : ready) {
         auto ref = parts[p];
         auto data = std::make_shared<std::vector<std::byte>>(std::move(bytes));
-        auto op = runtime::invoke_on(_broker.executor(ref.shard),
-                                     [this, ref, data] { return append_synced(ref, data); });
+        auto op = runtime::invoke_on(_broker.executor(ref.shard), [this, ref, data, topic] {
+            return append_synced(ref, topic, data);
+        });
         std::string err = co_await std::move(op);
         if (!err.empty())
             throw sql::sql_error("58030",
@@ -380,11 +381,15 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
     co_return r;
 }
 
-asio::awaitable<std::string> engine::append_synced(broker::partition_ref ref,
+asio::awaitable<std::string> engine::append_synced(broker::partition_ref ref, std::string topic,
                                                    std::shared_ptr<std::vector<std::byte>> data) {
     auto op = ref.log->append_durable(*data);
     auto appended = co_await std::move(op);
     if (!appended) co_return appended.err().message;
+    if (!appended->duplicate)
+        _broker.state(ref.shard).traffic().add_in(
+            topic, uint64_t(appended->last_offset.value() - appended->base_offset.value() + 1),
+            data->size());
     _broker.state(ref.shard).notify(ref.log.get());
     co_return std::string();
 }

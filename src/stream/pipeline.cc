@@ -167,6 +167,23 @@ private:
     exec::hash_split_scratch _split;
 };
 
+/// What graph_info() gathers from the shards, summed as it goes from one to the next.
+struct part_report {
+    struct op_report {
+        std::string description; ///< as the shard with the largest state describes it
+        size_t state_bytes = 0;
+        size_t largest = 0;
+        bool described = false;
+    };
+    std::vector<segment_counts> counts;      ///< per segment
+    std::vector<std::vector<op_report>> ops; ///< per segment, per operator
+    std::vector<uint64_t> leaf_records;      ///< per leaf
+    std::vector<exec::event_time> final_wm;  ///< per shard
+    uint64_t final_rows = 0;
+    uint64_t sink_rows = 0;
+    size_t table_bytes = 0;
+};
+
 /// One shard's share of a pipeline: the segments after each exchange, the watermarks of their
 /// inputs, and the shard's part of the result (a view's rows or a sink's writer). Lives on its
 /// shard; every call comes from that shard's thread.
@@ -177,11 +194,20 @@ public:
     /// Rows and a watermark from input `channel` of port `port` of segment `seg`.
     void receive(size_t seg, int port, uint32_t channel, std::vector<columnar::batch> batches,
                  std::optional<event_time> wm, bool idle);
-    exec::output* final_output() {
-        if (_table) return _table.get();
-        if (_sink) return _sink.get();
-        return &_discard;
-    }
+    /// Where the last segment's rows go on this shard: the counter in front of the view's
+    /// table (through the subscribers' tap), the sink's writer or the discard.
+    exec::output* final_output() { return _final_counter.get(); }
+    segment_counts& counts(size_t seg) { return _counts[seg]; }
+    uint64_t& leaf_records(size_t leaf) { return _leaf_records[leaf]; }
+    /// A reader running on this shard registers its chain for leaf segment `seg` while it
+    /// runs (for the operators' state and descriptions).
+    void add_reader_chain(size_t seg, const op_chain* c) { _reader_chains[seg].push_back(c); }
+    void remove_reader_chain(size_t seg, const op_chain* c) { std::erase(_reader_chains[seg], c); }
+    /// Adds this shard's counters to `r` (sized by the first shard).
+    void add_report(part_report& r) const;
+    /// Subscribes `ch` to this shard's changes of the view and returns its rows now (visible
+    /// columns), in one step so that no change is missed or seen twice.
+    columnar::batch subscribe(std::shared_ptr<subscription_channel> ch);
     /// The rejected rows of leaf `leaf`'s source.
     dead_letters& letters(size_t leaf) { return *_letters[leaf]; }
     void flush_all_letters() {
@@ -206,6 +232,7 @@ public:
         }
         if (_sink) s.rows_out += _sink->rows();
         s.records_in += records_in;
+        s.output_rows += _final_rows;
     }
 
     void add_operator_stats(std::vector<operator_stats>& out) const {
@@ -234,8 +261,16 @@ private:
     unsigned _shard;
     std::vector<std::unique_ptr<dead_letters>> _letters; ///< per leaf
     std::unique_ptr<exec::row_table> _table;
+    std::unique_ptr<view_tap> _tap; ///< views: in front of _table
     std::unique_ptr<sink_writer> _sink;
     discard_output _discard;
+    std::vector<uint32_t> _visible; ///< the output's visible columns
+    uint64_t _final_rows = 0;
+    event_time _final_wm = exec::no_watermark;
+    std::unique_ptr<counting_output> _final_counter;
+    std::vector<segment_counts> _counts; ///< per segment
+    std::vector<uint64_t> _leaf_records; ///< per leaf: records its readers here read
+    std::vector<std::vector<const op_chain*>> _reader_chains; ///< per segment (leaves)
     /// Per segment (empty for leaves, which readers run).
     std::vector<op_chain> _chains;
     std::vector<std::unique_ptr<exchange_out>> _exchanges; ///< per segment: its output
@@ -346,13 +381,25 @@ shard_part::shard_part(pipeline& p, unsigned shard) : _p(p), _shard(shard) {
         types.push_back(flow.output[i].type);
         if (!flow.output[i].hidden) visible.push_back(i);
     }
+    _visible = visible;
+    exec::output* last = &_discard;
     if (p.output().what == pipeline_output::kind::view) {
         _table = std::make_unique<exec::row_table>(types);
+        _tap = std::make_unique<view_tap>(_table.get(),
+                                          change_builder(view_key_columns(flow), visible));
+        last = _tap.get();
     } else if (p.output().what == pipeline_output::kind::sink) {
         _sink = std::make_unique<sink_writer>(p, p.broker(), p.output(), shard, flow);
         _sink->set_visible(visible);
+        last = _sink.get();
     }
+    _final_counter = std::make_unique<counting_output>(last, &_final_rows, &_final_wm);
     const size_t n = g.segments.size();
+    _counts.resize(n);
+    for (size_t k = 0; k < n; ++k)
+        _counts[k].out.assign(g.segments[k].end - g.segments[k].begin, 0);
+    _leaf_records.assign(g.leaves.size(), 0);
+    _reader_chains.resize(n);
     _chains.resize(n);
     _exchanges.resize(n);
     _ports.resize(n);
@@ -363,6 +410,7 @@ shard_part::shard_part(pipeline& p, unsigned shard) : _p(p), _shard(shard) {
         const auto& seg = g.segments[k];
         if (seg.leaf) continue;
         _chains[k] = build_segment_chain(g, k, output_of(k), letters, false);
+        count_rows(_chains[k], _counts[k]);
         for (int port = 0; port < seg.ports(); ++port)
             _ports[k][size_t(port)].merger.emplace(p.inputs_from(seg.feeder[port]));
     }
@@ -401,6 +449,61 @@ void shard_part::receive(size_t seg, int port, uint32_t channel,
     }
     if (_exchanges[seg]) _exchanges[seg]->flush();
     flush_all_letters();
+}
+
+void shard_part::add_report(part_report& r) const {
+    const size_t n = _counts.size();
+    if (r.counts.empty()) {
+        r.counts.resize(n);
+        r.ops.resize(n);
+        for (size_t k = 0; k < n; ++k) {
+            r.counts[k].out.assign(_counts[k].out.size(), 0);
+            r.ops[k].resize(_counts[k].out.size());
+        }
+        r.leaf_records.assign(_leaf_records.size(), 0);
+    }
+    for (size_t k = 0; k < n && k < r.counts.size(); ++k) {
+        auto& c = r.counts[k];
+        c.in[0] += _counts[k].in[0];
+        c.in[1] += _counts[k].in[1];
+        for (size_t i = 0; i < c.out.size() && i < _counts[k].out.size(); ++i)
+            c.out[i] += _counts[k].out[i];
+        // The chains of this segment on this shard: the part's own, or its readers'.
+        std::vector<const op_chain*> chains = _reader_chains[k];
+        if (!_chains[k].ops.empty()) chains.push_back(&_chains[k]);
+        for (const auto* chain : chains)
+            for (size_t i = 0; i < chain->ops.size() && i < r.ops[k].size(); ++i) {
+                const auto& op = *chain->ops[i];
+                auto& o = r.ops[k][i];
+                size_t bytes = op.state_bytes();
+                o.state_bytes += bytes;
+                if (!o.described || bytes > o.largest) {
+                    o.description = op.describe();
+                    o.largest = bytes;
+                    o.described = true;
+                }
+            }
+    }
+    for (size_t l = 0; l < _leaf_records.size() && l < r.leaf_records.size(); ++l)
+        r.leaf_records[l] += _leaf_records[l];
+    r.final_wm.push_back(_final_wm);
+    r.final_rows += _final_rows;
+    if (_sink) r.sink_rows += _sink->rows();
+    if (_table) r.table_bytes += _table->memory_bytes();
+}
+
+columnar::batch shard_part::subscribe(std::shared_ptr<subscription_channel> ch) {
+    columnar::batch out;
+    if (!_tap || !_table) {
+        ch->end(end_reason::dropped);
+        return out;
+    }
+    _tap->add(std::move(ch));
+    auto all = _table->snapshot();
+    out.rows = all.rows;
+    for (uint32_t c : _visible)
+        out.columns.push_back(all.columns[c]);
+    return out;
 }
 
 pipeline::pipeline(broker::kafka_broker& broker, std::string name, plan::dataflow flow,
@@ -451,6 +554,9 @@ asio::awaitable<void> pipeline::start(std::vector<int64_t> from) {
             _readers.push_back({leaves, int32_t(i), t->partitions[i]});
     }
     _positions = std::make_unique<std::atomic<int64_t>[]>(_readers.size());
+    _reader_wm = std::make_unique<std::atomic<int64_t>[]>(_readers.size());
+    for (size_t i = 0; i < _readers.size(); ++i)
+        _reader_wm[i].store(exec::no_watermark, std::memory_order_relaxed);
     _replay_until.assign(_readers.size(), -1);
     for (size_t i = 0; i < _readers.size(); ++i) {
         int64_t f = i < from.size() ? from[i] : -1;
@@ -514,6 +620,7 @@ std::vector<reader_branch> pipeline::make_branches(size_t reader) {
         b.chain =
             build_chain(*seg.flow, 0, seg.end, out, &_parts[r.ref.shard]->letters(seg.leaf_index),
                         origin_of(source), false);
+        count_rows(b.chain, _parts[r.ref.shard]->counts(seg_index));
         branches.push_back(std::move(b));
     }
     return branches;
@@ -531,6 +638,23 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
     // Records that do not decode are this shard's part's to count and write, once.
     dead_letters& letters = _parts[shard]->letters(first.leaf_index);
     std::vector<reader_branch> branches = make_branches(reader);
+    // The branches' chains are known to this shard's part while the reader runs.
+    struct registration {
+        shard_part& part;
+        const std::vector<reader_branch>& branches;
+        const std::vector<size_t>& segments;
+        registration(shard_part& p, const std::vector<reader_branch>& b,
+                     const std::vector<size_t>& s)
+            : part(p), branches(b), segments(s) {
+            for (size_t i = 0; i < branches.size(); ++i)
+                part.add_reader_chain(segments[i], &branches[i].chain);
+        }
+        ~registration() {
+            for (size_t i = 0; i < branches.size(); ++i)
+                part.remove_reader_chain(segments[i], &branches[i].chain);
+        }
+    };
+    registration registered(*_parts[shard], branches, _readers[reader].segments);
     int exchanges = 0;
     for (const auto& b : branches)
         if (b.exchange) ++exchanges;
@@ -595,8 +719,11 @@ asio::awaitable<void> pipeline::read_partition(size_t reader) {
         last_data = std::chrono::steady_clock::now();
         if (records.empty()) continue;
         _parts[shard]->records_in += records.size();
+        for (size_t seg : _readers[reader].segments)
+            _parts[shard]->leaf_records(_graph->segments[seg].leaf_index) += records.size();
         columnar::batch decoded = stage.process(records, letters);
         feed_branches(branches, std::move(decoded), stage.watermark(), sent_wm, idle);
+        _reader_wm[index].store(sent_wm, std::memory_order_relaxed);
         idle = false;
         // The chunk that reaches where the reading stood before a restart ends the replay once
         // everything it carries has been processed (its output, too, was written before).
@@ -720,8 +847,165 @@ asio::awaitable<pipeline_stats> pipeline::stats() {
         total.rows_out += st.rows_out;
         total.state_bytes += st.state_bytes;
         total.result_rows += st.result_rows;
+        total.output_rows += st.output_rows;
     }
     co_return total;
+}
+
+namespace {
+
+std::string exchange_description(const segment& seg) {
+    if (seg.exchange_keys.empty()) return "exchange: every row to one shard";
+    std::string s = "exchange by hash of column";
+    s += seg.exchange_keys.size() > 1 ? "s " : " ";
+    for (size_t i = 0; i < seg.exchange_keys.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(seg.exchange_keys[i]);
+    return s;
+}
+
+/// The segments in an order where every segment comes after the ones feeding it.
+void feeders_first(const flow_graph& g, size_t k, std::vector<size_t>& order) {
+    for (int feeder : g.segments[k].feeder)
+        if (feeder >= 0) feeders_first(g, size_t(feeder), order);
+    order.push_back(k);
+}
+
+} // namespace
+
+asio::awaitable<pipeline_graph_info> pipeline::graph_info() {
+    part_report report;
+    auto self = shared_from_this();
+    for (unsigned s = 0; s < _parts.size(); ++s) {
+        auto op = runtime::invoke_on(_broker.executor(s), [self, s, report] {
+            auto mine = report;
+            self->_parts[s]->add_report(mine);
+            return mine;
+        });
+        report = co_await std::move(op);
+    }
+    pipeline_graph_info info;
+    const auto& g = *_graph;
+    const size_t n = g.segments.size();
+    if (report.counts.size() != n) co_return info; // stopped
+    size_t root = 0;
+    for (size_t k = 0; k < n; ++k)
+        if (g.segments[k].target < 0) root = k;
+    std::vector<size_t> order;
+    feeders_first(g, root, order);
+
+    auto add = [&](size_t seg, std::string kind, std::string description) -> operator_info& {
+        operator_info o;
+        o.id = int(info.operators.size());
+        o.segment = seg;
+        o.kind = std::move(kind);
+        o.description = std::move(description);
+        info.operators.push_back(std::move(o));
+        return info.operators.back();
+    };
+    // Source readers, one per leaf.
+    std::vector<int> reader_id(g.leaves.size());
+    for (size_t l = 0; l < g.leaves.size(); ++l) {
+        size_t seg = g.leaves[l];
+        const auto& src = g.segments[seg].flow->source;
+        size_t parts = l < _leaf_partitions.size() ? _leaf_partitions[l] : 0;
+        auto& o = add(seg, "source",
+                      src ? fmt::format("read source {} (topic {}, {} partition(s))", src->name,
+                                        src->topic, parts)
+                          : std::string("read input"));
+        o.rows_in = report.leaf_records[l];
+        o.rows_out = report.counts[seg].in[0];
+        reader_id[l] = o.id;
+    }
+    // Each segment's operators, then its exchange.
+    std::vector<int> first_op(n, -1), exchange_id(n, -1);
+    for (size_t k : order) {
+        const auto& seg = g.segments[k];
+        const auto& c = report.counts[k];
+        for (size_t i = 0; i < c.out.size(); ++i) {
+            const auto& r = report.ops[k][i];
+            auto& o = add(k, "operator", r.description);
+            o.rows_in = i == 0 ? c.in[0] + c.in[1] : c.out[i - 1];
+            o.rows_out = c.out[i];
+            o.state_bytes = r.state_bytes;
+            if (i == 0) first_op[k] = o.id;
+        }
+        if (seg.target >= 0) {
+            auto& o = add(k, "exchange", exchange_description(seg));
+            o.rows_in = c.out.empty() ? c.in[0] : c.out.back();
+            o.rows_out = report.counts[size_t(seg.target)].in[seg.target_port];
+            exchange_id[k] = o.id;
+        }
+    }
+    // The view, sink or discard.
+    const char* kind = _output.what == pipeline_output::kind::view   ? "view"
+                       : _output.what == pipeline_output::kind::sink ? "sink"
+                                                                     : "discard";
+    std::string description =
+        _output.what == pipeline_output::kind::view   ? "materialized view " + _name
+        : _output.what == pipeline_output::kind::sink ? "sink into topic " + _output.topic
+                                                      : "valid records dropped (checked only)";
+    auto& last = add(root, kind, std::move(description));
+    last.rows_in = report.final_rows;
+    last.rows_out = _output.what == pipeline_output::kind::sink   ? report.sink_rows
+                    : _output.what == pipeline_output::kind::view ? report.final_rows
+                                                                  : 0;
+    last.state_bytes = report.table_bytes;
+    const int final_id = last.id;
+
+    // Edges: into each segment's first node, along its operators, out through its exchange.
+    auto head = [&](size_t k) {
+        if (first_op[k] >= 0) return first_op[k];
+        if (exchange_id[k] >= 0) return exchange_id[k];
+        return final_id;
+    };
+    for (size_t l = 0; l < g.leaves.size(); ++l)
+        info.edges.emplace_back(reader_id[l], head(g.leaves[l]));
+    for (size_t k : order) {
+        const auto& seg = g.segments[k];
+        size_t ops = report.counts[k].out.size();
+        for (size_t i = 0; i + 1 < ops; ++i)
+            info.edges.emplace_back(first_op[k] + int(i), first_op[k] + int(i + 1));
+        int exit = exchange_id[k] >= 0 ? exchange_id[k] : final_id;
+        if (ops > 0) info.edges.emplace_back(first_op[k] + int(ops - 1), exit);
+        if (exchange_id[k] >= 0) info.edges.emplace_back(exchange_id[k], head(size_t(seg.target)));
+    }
+
+    // The watermark: the lowest of what reached the end on each shard or, when the readers
+    // feed the end directly, of the readers.
+    std::optional<int64_t> low;
+    auto take = [&](int64_t wm) {
+        if (wm == exec::no_watermark || wm == exec::end_of_input) return;
+        low = low ? std::min(*low, wm) : wm;
+    };
+    if (g.segments[root].leaf) {
+        for (size_t i = 0; i < _readers.size(); ++i)
+            take(_reader_wm[i].load(std::memory_order_relaxed));
+    } else {
+        for (auto wm : report.final_wm)
+            take(wm);
+    }
+    info.watermark_ms = low;
+    co_return info;
+}
+
+asio::awaitable<std::unique_ptr<view_subscription>>
+pipeline::subscribe(asio::any_io_executor home, size_t max_pending_rows,
+                    std::vector<plan::column_info> columns) {
+    auto ch = std::make_shared<subscription_channel>(home, max_pending_rows);
+    std::vector<columnar::data_type> types;
+    for (const auto& c : columns)
+        types.push_back(c.type);
+    auto rows = columnar::batch::with_types(types);
+    auto self = shared_from_this();
+    if (_output.what != pipeline_output::kind::view || _parts.empty()) ch->end(end_reason::dropped);
+    for (unsigned s = 0; s < _parts.size() && ch->ended.load() == end_reason::none; ++s) {
+        auto op = runtime::invoke_on(_broker.executor(s),
+                                     [self, s, ch] { return self->_parts[s]->subscribe(ch); });
+        auto part = co_await std::move(op);
+        if (part.rows > 0 && part.columns.size() == rows.columns.size()) rows.append(part);
+    }
+    co_return std::make_unique<view_subscription>(std::move(ch), std::move(columns),
+                                                  std::move(rows));
 }
 
 } // namespace spate::stream

@@ -6,6 +6,8 @@
 #include "stream/chain.h"
 #include "stream/dead_letters.h"
 #include "stream/flow_graph.h"
+#include "stream/pipeline_info.h"
+#include "stream/view_changes.h"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -46,6 +48,8 @@ struct pipeline_stats {
     uint64_t rows_out = 0;
     size_t state_bytes = 0;
     size_t result_rows = 0;
+    /// Rows that reached the view's table, the sink's writer or the validation's end.
+    uint64_t output_rows = 0;
 };
 
 /// One operator of a running pipeline: where it sits, what it is, and the memory it keeps,
@@ -95,6 +99,17 @@ public:
     boost::asio::awaitable<pipeline_stats> stats();
     /// Every stateful operator that runs after an exchange (on every shard), with its state.
     boost::asio::awaitable<std::vector<operator_stats>> operators();
+    /// Every operator (source readers, each step, exchanges, the view or sink) with its rows in
+    /// and out and its state summed over the shards, the edges between them, and the
+    /// watermark. On the home shard, while the pipeline runs.
+    boost::asio::awaitable<pipeline_graph_info> graph_info();
+    /// A view's rows now and then every change applied to it, delivered on `home` (the
+    /// subscriber's executor); the subscriber is dropped once more than `max_pending_rows`
+    /// rows wait for it. The subscription ends when the pipeline stops. On the home shard;
+    /// for a pipeline that is not a view, the stream ends at once.
+    boost::asio::awaitable<std::unique_ptr<view_subscription>>
+    subscribe(boost::asio::any_io_executor home, size_t max_pending_rows,
+              std::vector<plan::column_info> columns);
 
     const std::string& name() const { return _name; }
     const plan::dataflow& flow() const { return _flow; }
@@ -140,6 +155,8 @@ private:
     /// Sinks: per partition, the offset read before the restart (-1: none).
     std::vector<int64_t> _replay_until;
     std::atomic<int> _replaying{0};
+    /// Per reader, the last watermark it sent on (exec::no_watermark before the first).
+    std::unique_ptr<std::atomic<int64_t>[]> _reader_wm;
 };
 
 } // namespace spate::stream

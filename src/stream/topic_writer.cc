@@ -25,12 +25,15 @@ void append_records(broker::kafka_broker& broker, const broker::partition_ref& r
     auto bytes = std::make_shared<std::vector<std::byte>>(builder.build());
     auto log = ref.log;
     unsigned shard = ref.shard;
-    boost::asio::post(broker.executor(shard), [&broker, log, shard, bytes] {
+    boost::asio::post(broker.executor(shard), [&broker, log, shard, bytes,
+                                               topic = records.front().topic] {
         auto r = log->append(*bytes);
         if (!r) {
             spdlog::warn("sql: cannot append to {}: {}", log->name(), r.err().to_string());
             return;
         }
+        broker.state(shard).traffic().add_in(
+            topic, uint64_t(r->last_offset.value() - r->base_offset.value() + 1), bytes->size());
         // Readers see records once they are durable (flush policy `always`).
         log->when_durable(r->last_offset + 1, [&broker, log, shard](result<void> synced) {
             if (synced) broker.state(shard).notify(log.get());

@@ -33,6 +33,7 @@ struct wanted {
     int64_t fetch_offset = 0;
     int32_t max_bytes = 0;
     const partition_ref* ref = nullptr;
+    std::string_view topic_name;  ///< in the pinned topic table, for the traffic counters
     std::optional<error> failure; ///< set when it cannot be read at all
 };
 
@@ -139,8 +140,10 @@ task<kafka::fetch_response_data> fetch(request_context& ctx, kafka::fetch_reques
             else if (fp.current_leader_epoch > 0)
                 w.failure = error::make(errc::unknown_leader_epoch, "leader epoch {} is unknown",
                                         fp.current_leader_epoch);
-            else
+            else {
                 w.ref = &t->partitions[static_cast<size_t>(fp.partition)];
+                w.topic_name = t->name;
+            }
             parts.push_back(std::move(w));
         }
     }
@@ -199,7 +202,11 @@ task<kafka::fetch_response_data> fetch(request_context& ctx, kafka::fetch_reques
                     pd.error_code = kafka_error_code(copied.err());
                 } else {
                     budget -= std::min<uint64_t>(budget, copied->size());
-                    if (!copied->empty()) first_data = false;
+                    if (!copied->empty()) {
+                        first_data = false;
+                        ctx.shard.traffic().add_out(w.topic_name, count_records(*copied),
+                                                    copied->size());
+                    }
                     pd.records = std::move(copied).value();
                 }
             }

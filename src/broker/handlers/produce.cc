@@ -42,11 +42,11 @@ asio::awaitable<result<log::append_result>> append(log::partition& p, std::span<
 /// its out-of-order or fenced batches fail with OUT_OF_ORDER_SEQUENCE_NUMBER or
 /// INVALID_PRODUCER_EPOCH.
 asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partition_ref ref,
-                                                    int32_t index, kafka::bytes records,
-                                                    int16_t acks) {
+                                                    std::string topic, int32_t index,
+                                                    kafka::bytes records, int16_t acks) {
     auto op = runtime::invoke_on(
         broker.executor(ref.shard),
-        [&broker, ref, index, acks,
+        [&broker, ref, index, acks, topic = std::move(topic),
          records = std::move(records)]() mutable -> asio::awaitable<partition_response> {
             auto& owner = broker.state(ref.shard);
             auto& p = *ref.log;
@@ -54,6 +54,11 @@ asio::awaitable<partition_response> append_on_owner(kafka_broker& broker, partit
             auto op = append(p, records, acks != 0);
             auto appended = co_await std::move(op);
             if (!appended) co_return failure(index, appended.err());
+            if (!appended->duplicate)
+                owner.traffic().add_in(
+                    topic,
+                    uint64_t(appended->last_offset.value() - appended->base_offset.value() + 1),
+                    records.size());
             if (appended->duplicate)
                 spdlog::debug("kafka: partition {}: a retried batch was already written at "
                               "offsets {} to {}",
@@ -138,7 +143,7 @@ task<kafka::produce_response_data> produce(request_context& ctx, kafka::produce_
             else if (!target)
                 answers.add_now(topic, failure(pd.index, target.err()));
             else
-                answers.add(topic, append_on_owner(ctx.broker, *target, pd.index,
+                answers.add(topic, append_on_owner(ctx.broker, *target, td.name, pd.index,
                                                    std::move(*pd.records), req.acks));
         }
     }
