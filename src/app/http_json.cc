@@ -62,24 +62,30 @@ std::string api_type_name(const columnar::data_type& t) {
     return "text";
 }
 
-json rows_json(const stream::statement_result& r) {
+json row_json(const columnar::batch& rows, size_t row, size_t width) {
+    json cells = json::array();
+    for (size_t i = 0; i < width; ++i)
+        cells.push_back(cell_json(*rows.columns[i], row));
+    return cells;
+}
+
+json rows_json(const std::vector<plan::column_info>& columns, const columnar::batch& rows) {
     json out = json::object();
-    json columns = json::array();
-    json rows = json::array();
-    if (r.returns_rows) {
-        for (const auto& c : r.columns)
-            columns.push_back({{"name", c.name}, {"type", api_type_name(c.type)}});
-        size_t width = std::min(r.columns.size(), r.rows.columns.size());
-        for (size_t row = 0; row < r.rows.rows; ++row) {
-            json cells = json::array();
-            for (size_t i = 0; i < width; ++i)
-                cells.push_back(cell_json(*r.rows.columns[i], row));
-            rows.push_back(std::move(cells));
-        }
-    }
-    out["columns"] = std::move(columns);
-    out["rows"] = std::move(rows);
+    json names = json::array();
+    json cells = json::array();
+    for (const auto& c : columns)
+        names.push_back({{"name", c.name}, {"type", api_type_name(c.type)}});
+    size_t width = std::min(columns.size(), rows.columns.size());
+    for (size_t row = 0; row < rows.rows; ++row)
+        cells.push_back(row_json(rows, row, width));
+    out["columns"] = std::move(names);
+    out["rows"] = std::move(cells);
     return out;
+}
+
+json rows_json(const stream::statement_result& r) {
+    if (r.returns_rows) return rows_json(r.columns, r.rows);
+    return rows_json({}, columnar::batch{});
 }
 
 json statement_json(const stream::statement_result& r) {

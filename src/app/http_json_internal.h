@@ -18,6 +18,10 @@ namespace spate::app {
 nlohmann::ordered_json statement_json(const stream::statement_result& r);
 /// Only the columns and rows (the snapshot event of a view's changes).
 nlohmann::ordered_json rows_json(const stream::statement_result& r);
+nlohmann::ordered_json rows_json(const std::vector<plan::column_info>& columns,
+                                 const columnar::batch& rows);
+/// Row `row` of `rows` as a JSON array of its first `width` columns.
+nlohmann::ordered_json row_json(const columnar::batch& rows, size_t row, size_t width);
 /// The type name a column shows in the API ("text", "bigint", "double precision", ...).
 std::string api_type_name(const columnar::data_type& t);
 

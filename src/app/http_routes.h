@@ -29,14 +29,15 @@ struct http_parts {
 
 /// Registers spate's HTTP API (docs/http.md) on `r`: /health, POST /api/sql,
 /// GET /api/views/{name}, GET /api/views/{name}/changes, GET /api/topics,
-/// POST and GET /api/topics/{topic}/records. `parts` must outlive the server using `r`.
-/// The place to add further routes (metrics, pipelines, the console's assets).
+/// POST and GET /api/topics/{topic}/records, GET /api/pipelines, GET /metrics, and the web
+/// console's assets for every other GET. `parts` must outlive the server using `r`.
 void register_routes(http::router& r, const http_parts& parts);
 
-/// Serves GET /api/views/{name}/changes: the "snapshot" event (the view now), then a
-/// keepalive comment every keepalive interval until the client goes or the server stops.
-/// Change events ("changes") are not sent yet: the engine has no change subscription to
-/// feed them.
+/// Serves GET /api/views/{name}/changes: the "snapshot" event (the view now), then a "changes"
+/// event for each batch of changes (several batches that arrive while one is being sent go
+/// out as one event), with a keepalive comment when nothing happened for the keepalive
+/// interval. When the view is dropped (or the subscriber falls too far behind) an "end" event
+/// with the reason closes the stream; an unknown view gets one "error" event.
 boost::asio::awaitable<void> stream_view_changes(const http_parts& parts, const http::request& req,
                                                  http::event_stream& events);
 

@@ -10,5 +10,7 @@ namespace spate::app {
 void register_sql_routes(http::router& r, const http_parts& parts);
 /// GET /api/topics, POST and GET /api/topics/{topic}/records (http_topics.cc).
 void register_topic_routes(http::router& r, const http_parts& parts);
+/// GET /metrics and GET /api/pipelines (http_observe.cc).
+void register_observe_routes(http::router& r, const http_parts& parts);
 
 } // namespace spate::app

@@ -11,9 +11,15 @@
 #include "sql/parser.h"
 #include "sql/sql_error.h"
 #include "stream/engine.h"
+#include "stream/view_changes.h"
 
 #include <fmt/format.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <deque>
 #include <variant>
 
 namespace spate::app {
@@ -188,32 +194,118 @@ std::string stream_error(const http::response& r) {
 
 } // namespace
 
+namespace {
+
+/// A change stream's subscription and the change batches it delivered that the handler has
+/// not sent yet. Lives on the connection's shard, shared by the handler and the coroutine
+/// that takes changes from the subscription (which may outlive the handler briefly).
+struct change_pump {
+    std::unique_ptr<stream::view_subscription> sub;
+    std::deque<stream::view_changes> pending;
+    bool ended = false;
+    http::event_stream* events = nullptr; ///< null once the handler has returned
+};
+
+/// Moves change batches from the subscription to `p->pending` until the stream ends, waking
+/// the handler for each.
+asio::awaitable<void> pump_changes(std::shared_ptr<change_pump> p) {
+    for (;;) {
+        auto op = p->sub->next();
+        std::optional<stream::view_changes> c = co_await std::move(op);
+        if (!c) break;
+        p->pending.push_back(std::move(*c));
+        if (p->events) p->events->wake();
+    }
+    p->ended = true;
+    if (p->events) p->events->wake();
+}
+
+using subscribe_outcome = std::variant<std::unique_ptr<stream::view_subscription>, http::response>;
+
+/// Subscribes to view `name` on the engine's home shard, with changes delivered on `home`.
+asio::awaitable<subscribe_outcome> subscribe(const http_parts& parts, std::string name,
+                                             asio::any_io_executor home) {
+    stream::engine* engine = &parts.engine;
+    auto op = runtime::invoke_on(
+        parts.broker.executor(engine->home()),
+        [engine, name = std::move(name), home]() -> asio::awaitable<subscribe_outcome> {
+            try {
+                auto sub = engine->subscribe_view(name, home);
+                co_return co_await std::move(sub);
+            } catch (const sql::sql_error& e) {
+                co_return http::json_error(e.sqlstate == "42P01" ? 404 : 400, e.sqlstate, e.what());
+            }
+        });
+    co_return co_await std::move(op);
+}
+
+/// Every pending change batch as one "changes" event body, emptying `pending`.
+std::string take_changes(std::deque<stream::view_changes>& pending, size_t width) {
+    json changes = json::array();
+    for (const auto& batch : pending)
+        for (size_t row = 0; row < batch.rows.rows; ++row)
+            changes.push_back({{"kind", stream::change_kind_name(batch.kinds[row])},
+                               {"row", row_json(batch.rows, row, width)}});
+    pending.clear();
+    return dump(json{{"changes", std::move(changes)}});
+}
+
+const char* end_reason_name(stream::end_reason r) {
+    switch (r) {
+    case stream::end_reason::dropped: return "dropped";
+    case stream::end_reason::too_slow: return "too_slow";
+    case stream::end_reason::cancelled: return "cancelled";
+    case stream::end_reason::none: break;
+    }
+    return "ended";
+}
+
+} // namespace
+
 asio::awaitable<void> stream_view_changes(const http_parts& parts, const http::request& req,
                                           http::event_stream& events) {
     std::string name(req.capture("name").value_or(""));
-    std::string first_event = "snapshot";
-    std::string data;
     if (!is_view(parts, name)) {
-        first_event = "error";
-        data = stream_error(no_such_view(name));
-    } else {
-        auto op = select_view(parts, name);
-        sql_outcome o = co_await std::move(op);
-        if (o.ok) {
-            data = dump(rows_json(o.result));
-        } else {
-            first_event = "error";
-            data = stream_error(outcome_response(o, 400));
-        }
+        std::string body = stream_error(no_such_view(name));
+        auto sent = events.send("error", body);
+        co_await std::move(sent);
+        co_return;
     }
-    bool open = co_await events.send(first_event, data);
-    if (first_event == "error") co_return;
-    // Change batches will go out here once the engine can subscribe to a view's changes; until
-    // then the stream only keeps the connection alive.
+    auto home = co_await asio::this_coro::executor;
+    auto op = subscribe(parts, name, home);
+    subscribe_outcome subscribed = co_await std::move(op);
+    if (auto* r = std::get_if<http::response>(&subscribed)) {
+        std::string body = stream_error(*r);
+        auto sent = events.send("error", body);
+        co_await std::move(sent);
+        co_return;
+    }
+    auto pump = std::make_shared<change_pump>();
+    pump->sub = std::move(std::get<0>(subscribed));
+    pump->events = &events;
+    size_t width = pump->sub->columns().size();
+    std::string snapshot = dump(rows_json(pump->sub->columns(), pump->sub->snapshot()));
+    auto sent = events.send("snapshot", snapshot);
+    bool open = co_await std::move(sent);
+    asio::co_spawn(home, pump_changes(pump), asio::detached);
     while (open) {
+        if (!pump->pending.empty()) {
+            std::string changes = take_changes(pump->pending, width);
+            auto send_changes = events.send("changes", changes);
+            open = co_await std::move(send_changes);
+            continue;
+        }
+        if (pump->ended) {
+            std::string end = dump(json{{"reason", end_reason_name(pump->sub->reason())}});
+            auto send_end = events.send("end", end);
+            co_await std::move(send_end);
+            break;
+        }
         open = co_await events.wait(events.keepalive_interval());
-        if (open) open = co_await events.keepalive();
+        if (open && pump->pending.empty() && !pump->ended) open = co_await events.keepalive();
     }
+    pump->events = nullptr;
+    pump->sub->cancel();
 }
 
 void register_sql_routes(http::router& r, const http_parts& parts) {

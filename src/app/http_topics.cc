@@ -264,12 +264,14 @@ struct append_outcome {
 /// Appends `batches` to one partition, in order, on its shard; answers once they are durable
 /// (as the flush policy says) or one failed.
 asio::awaitable<append_outcome>
-append_batches(broker::kafka_broker& broker, size_t partition, broker::partition_ref ref,
+append_batches(broker::kafka_broker& broker, std::string topic, size_t partition,
+               broker::partition_ref ref,
                std::vector<std::shared_ptr<std::vector<std::byte>>> batches) {
     broker::kafka_broker* b = &broker;
     auto op = runtime::invoke_on(
         broker.executor(ref.shard),
-        [b, partition, ref, batches = std::move(batches)]() -> asio::awaitable<append_outcome> {
+        [b, topic = std::move(topic), partition, ref,
+         batches = std::move(batches)]() -> asio::awaitable<append_outcome> {
             append_outcome out;
             out.partition = partition;
             for (const auto& data : batches) {
@@ -280,6 +282,9 @@ append_batches(broker::kafka_broker& broker, size_t partition, broker::partition
                     break;
                 }
                 out.base_offsets.push_back(r->base_offset.value());
+                b->state(ref.shard).traffic().add_in(
+                    topic, uint64_t(r->last_offset.value() - r->base_offset.value() + 1),
+                    data->size());
             }
             if (!out.base_offsets.empty()) b->state(ref.shard).notify(ref.log.get());
             co_return out;
@@ -346,8 +351,8 @@ asio::awaitable<http::response> post_records(const http_parts& parts, const http
     std::vector<asio::awaitable<append_outcome>> appends;
     for (size_t p = 0; p < per_partition.size(); ++p)
         if (!per_partition[p].empty())
-            appends.push_back(
-                append_batches(parts.broker, p, topic->partitions[p], std::move(per_partition[p])));
+            appends.push_back(append_batches(parts.broker, topic->name, p, topic->partitions[p],
+                                             std::move(per_partition[p])));
     auto all = runtime::when_all(std::move(appends));
     std::vector<append_outcome> outcomes = co_await std::move(all);
     if (auto e = place_batches(outcomes, batches)) co_return e->to_response();
@@ -361,51 +366,23 @@ asio::awaitable<http::response> post_records(const http_parts& parts, const http
 
 // ---- GET /api/topics ----
 
-/// One partition's offsets, read on its shard.
-struct partition_offsets {
-    size_t topic = 0; ///< index in the table's by_name order
-    size_t partition = 0;
-    int64_t start = 0;
-    int64_t end = 0;
-};
-
 asio::awaitable<http::response> get_topics(const http_parts& parts) {
-    auto table = parts.broker.local().topics();
-    std::vector<asio::awaitable<std::vector<partition_offsets>>> reads;
-    for (unsigned s = 0; s < parts.broker.shards().size(); ++s)
-        reads.push_back(runtime::invoke_on(parts.broker.executor(s), [table, s] {
-            std::vector<partition_offsets> out;
-            size_t t = 0;
-            for (const auto& [name, entry] : table->by_name) {
-                for (size_t p = 0; p < entry->partitions.size(); ++p) {
-                    const auto& ref = entry->partitions[p];
-                    if (ref.shard != s) continue;
-                    out.push_back({t, p, ref.log->log_start_offset().value(),
-                                   ref.log->high_watermark().value()});
-                }
-                ++t;
-            }
-            return out;
-        }));
-    auto all = runtime::when_all(std::move(reads));
-    auto per_shard = co_await std::move(all);
-    std::vector<std::vector<partition_offsets>> by_topic(table->by_name.size());
-    for (auto& list : per_shard)
-        for (auto& o : list)
-            by_topic[o.topic].push_back(o);
+    auto op = parts.broker.topic_traffic();
+    std::vector<broker::topic_traffic> traffic = co_await std::move(op);
     json topics = json::array();
-    size_t t = 0;
-    for (const auto& [name, entry] : table->by_name) {
-        auto& offsets = by_topic[t++];
-        std::sort(offsets.begin(), offsets.end(),
-                  [](const auto& a, const auto& b) { return a.partition < b.partition; });
+    for (const auto& t : traffic) {
         json partitions = json::array();
-        for (const auto& o : offsets)
-            partitions.push_back(
-                {{"partition", o.partition}, {"start_offset", o.start}, {"end_offset", o.end}});
-        topics.push_back({{"name", name},
-                          {"internal", name.starts_with("__")},
-                          {"partitions", std::move(partitions)}});
+        for (const auto& o : t.partitions)
+            partitions.push_back({{"partition", o.partition},
+                                  {"start_offset", o.start_offset},
+                                  {"end_offset", o.end_offset}});
+        topics.push_back({{"name", t.name},
+                          {"internal", t.internal},
+                          {"partitions", std::move(partitions)},
+                          {"records_in", t.counters.records_in},
+                          {"bytes_in", t.counters.bytes_in},
+                          {"records_out", t.counters.records_out},
+                          {"bytes_out", t.counters.bytes_out}});
     }
     co_return json_ok(json{{"topics", std::move(topics)}});
 }

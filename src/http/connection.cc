@@ -184,7 +184,10 @@ asio::awaitable<bool> connection::serve_one() {
     keep_alive = keep_alive && !_server.stopping() && !_closed;
     auto op = write(std::move(resp), keep_alive);
     bool written = co_await std::move(op);
-    if (d.r) d.r->latency.record(std::chrono::steady_clock::now() - started);
+    if (d.r)
+        d.r->latency.record(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count());
     co_return written&& keep_alive;
 }
 

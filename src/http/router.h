@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/latency_histogram.h"
+#include "base/latency_histogram.h"
 #include "http/message.h"
 
 #include <boost/asio/awaitable.hpp>
@@ -41,10 +41,11 @@ using asset_source = std::function<std::optional<asset>(std::string_view path)>;
 struct route {
     std::string method;
     std::string pattern;
-    handler plain;                     ///< set for ordinary routes
-    stream_handler stream;             ///< set for event-stream routes
-    mutable latency_histogram latency; ///< ordinary routes only: request read to response written
-    std::vector<std::string> parts;    ///< the pattern split at '/'; "{x}" parts capture
+    handler plain;         ///< set for ordinary routes
+    stream_handler stream; ///< set for event-stream routes
+    mutable spate::latency_histogram
+        latency;                    ///< ordinary routes only: request read to response written
+    std::vector<std::string> parts; ///< the pattern split at '/'; "{x}" parts capture
 };
 
 /// What a request path and method found.
