@@ -30,6 +30,11 @@ public:
         }
         return i;
     }
+    /// Fetches the slot where a probe for `h` starts into the cache (a hint; no effect on
+    /// results).
+    void prefetch(uint64_t h) const {
+        if (!_slots.empty()) __builtin_prefetch(&_slots[h & (_slots.size() - 1)]);
+    }
     bool occupied(size_t pos) const { return pos < _slots.size() && _slots[pos] != 0; }
     uint32_t id_at(size_t pos) const { return id_of(_slots[pos]); }
 

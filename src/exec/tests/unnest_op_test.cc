@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace spate::exec {
 namespace {
 
@@ -77,6 +79,39 @@ TEST(unnest_op, whitespace_and_non_word_runs_split_as_the_regex_engine_does) {
         capture a, b;
         EXPECT_EQ(run(rows, value::string(fast), true, a), run(rows, value::string(slow), true, b))
             << fast;
+    }
+}
+
+// A one-byte separator is searched for eight bytes at a time: random strings of 0..40 bytes with
+// the separator anywhere (first, last, at word boundaries 7/8/15/16, doubled), bytes next to it
+// in value (0x7f/0x80/0xfe/0xff) and multi-byte UTF-8, split as a byte-by-byte search does.
+TEST(unnest_op, one_byte_separator_splits_like_a_plain_search) {
+    std::mt19937 rng(5);
+    for (std::string sep : {" ", ",", "\x80", "\xff"}) {
+        const std::string alphabet = std::string("ab\x7f\x80\xfe\xff\xc3\xa9") + sep + sep;
+        std::vector<std::optional<std::string>> rows;
+        for (int i = 0; i < 400; ++i) {
+            std::string s(rng() % 41, 'x');
+            for (auto& ch : s)
+                ch = alphabet[rng() % alphabet.size()];
+            rows.push_back(s);
+        }
+        rows.push_back(std::string(17, sep[0]));
+        rows.push_back("abcdefg" + sep + "hijklmn" + sep + "opqrstuvw");
+        std::vector<std::string> want;
+        for (size_t r = 0; r < rows.size(); ++r) {
+            const std::string& s = *rows[r];
+            if (s.empty()) continue;
+            size_t from = 0;
+            for (size_t at = 0; at < s.size(); ++at) {
+                if (s[at] != sep[0]) continue;
+                want.push_back(std::to_string(r) + ":" + s.substr(from, at - from));
+                from = at + 1;
+            }
+            want.push_back(std::to_string(r) + ":" + s.substr(from));
+        }
+        capture out;
+        EXPECT_EQ(run(rows, value::string(sep), false, out), want) << int(sep[0]);
     }
 }
 
