@@ -1,11 +1,13 @@
 #pragma once
 
+#include "exec/prefetch.h"
+
 #include "columnar/string_heap.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <vector>
+#include <memory>
 
 namespace spate::exec {
 
@@ -79,8 +81,8 @@ public:
     /// Call reserve_one() first when the id may then be put there.
     template <class SameTail>
     size_t find(const text_key& k, const SameTail& same_tail) const {
-        if (_slots.empty()) return 0;
-        const size_t mask = _slots.size() - 1;
+        if (_capacity == 0) return 0;
+        const size_t mask = _capacity - 1;
         size_t i = k.hash & mask;
         for (;; i = (i + 1) & mask) {
             const slot& s = _slots[i];
@@ -91,18 +93,18 @@ public:
             if (!k.long_key() || same_tail(s.id1 - 1)) return i;
         }
     }
-    bool occupied(size_t pos) const { return pos < _slots.size() && _slots[pos].id1 != 0; }
+    bool occupied(size_t pos) const { return pos < _capacity && _slots[pos].id1 != 0; }
     uint32_t id_at(size_t pos) const { return _slots[pos].id1 - 1; }
 
     /// Fetches the slot where a probe for `hash` starts into the cache (a hint; no effect on
     /// results).
     void prefetch(uint64_t hash) const {
-        if (!_slots.empty()) __builtin_prefetch(&_slots[hash & (_slots.size() - 1)]);
+        if (_capacity != 0) prefetch_line(&_slots[hash & (_capacity - 1)]);
     }
 
     /// Makes room for one more id (the table stays at most half full).
     void reserve_one() {
-        if ((_used + 1) * 2 > _slots.size()) grow();
+        if ((_used + 1) * 2 > _capacity) grow();
     }
     /// Puts `id` with key `k` at the empty position `pos` that find() gave (after
     /// reserve_one()).
@@ -120,7 +122,7 @@ public:
     void erase(uint32_t id, uint64_t hash);
 
     size_t size() const { return _used; }
-    size_t memory_bytes() const { return _slots.capacity() * sizeof(slot); }
+    size_t memory_bytes() const { return _capacity * sizeof(slot); }
 
 private:
     struct alignas(32) slot {
@@ -131,9 +133,18 @@ private:
     };
     static_assert(sizeof(slot) == 32);
 
+    /// Frees slots of allocate_slots().
+    struct slots_free {
+        void operator()(slot* p) const;
+    };
+    using slot_array = std::unique_ptr<slot[], slots_free>;
+    /// `n` empty slots. Tables of 2 MiB and more are asked to live on huge pages: a probe of
+    /// a big table then rarely misses the TLB as well as the cache.
+    static slot_array allocate_slots(size_t n);
     void grow();
 
-    std::vector<slot> _slots;
+    slot_array _slots;
+    size_t _capacity = 0; ///< slots, a power of two (or 0)
     size_t _used = 0;
 };
 
