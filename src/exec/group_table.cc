@@ -8,7 +8,7 @@ namespace spate::exec {
 group_table::group_table(const std::vector<aggregate_call>& calls,
                          std::vector<columnar::data_type> key_types)
     : _calls(calls), _key_types(std::move(key_types)) {
-    size_t off = 0;
+    size_t off = sizeof(int64_t); // the row count
     for (const auto& c : _calls) {
         size_t align = std::max<size_t>(c.fn->state_align, 1);
         off = (off + align - 1) / align * align;
@@ -16,7 +16,6 @@ group_table::group_table(const std::vector<aggregate_call>& calls,
         off += c.fn->state_size;
     }
     _block = (off + 15) / 16 * 16;
-    if (_block == 0) _block = 16;
     _key_values = columnar::batch::with_types(_key_types);
     for (uint32_t k = 0; k < _key_types.size(); ++k)
         _all_keys.push_back(k);
@@ -44,7 +43,6 @@ uint32_t group_table::allocate_slot() {
         _chunks.push_back(std::make_unique_for_overwrite<std::byte[]>(groups_per_chunk * _block));
     _live.push_back(0);
     _emitted.push_back(0);
-    _row_counts.push_back(0);
     _group_hashes.push_back(0);
     // The key values live at row g of _key_values.
     for (auto& c : _key_values.columns)
@@ -101,7 +99,7 @@ void group_table::init_group(uint32_t g, uint64_t h, const columnar::batch& b,
     _group_hashes[g] = h;
     _live[g] = 1;
     _emitted[g] = 0;
-    _row_counts[g] = 0;
+    rows(g) = 0;
     // Overwrite the key values of slot g.
     for (size_t k = 0; k < keys.size(); ++k)
         _key_values.columns[k]->set_from(g, *b.columns[keys[k]], row);
@@ -116,7 +114,7 @@ void group_table::merge_from(const group_table& other, unsigned part, unsigned p
         if (parts > 1 && h % parts != part) continue;
         bool added;
         uint32_t mine = find_or_add(other._key_values, other._all_keys, g, h, added);
-        _row_counts[mine] += other._row_counts[g];
+        rows(mine) += other.rows(g);
         for (size_t c = 0; c < _calls.size(); ++c)
             _calls[c].fn->merge(state(mine, c), other.state(g, c), *_calls[c].fn);
     }

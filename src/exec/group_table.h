@@ -52,22 +52,26 @@ public:
         else
             _index.prefetch(hash);
     }
-    /// The state of call `call` for `group`.
-    std::byte* state(uint32_t group, size_t call) {
-        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
-               _offsets[call];
+    /// Fetches the cache line where `group`'s row count and first states start (a hint).
+    void prefetch_group(uint32_t group) const {
+        prefetch_line(const_cast<group_table*>(this)->block(group));
     }
+    /// The state of call `call` for `group`.
+    std::byte* state(uint32_t group, size_t call) { return block(group) + _offsets[call]; }
     const std::byte* state(uint32_t group, size_t call) const {
-        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
-               _offsets[call];
+        return const_cast<group_table*>(this)->block(group) + _offsets[call];
     }
     /// Adds the groups of `other` (the same calls and key types) whose key hash modulo `parts`
     /// is `part` (all of them when parts <= 1): their states merged into this table's (every
     /// call must have a merge function), their row counts added. `other` is unchanged; it may
     /// be read by other threads meanwhile.
     void merge_from(const group_table& other, unsigned part, unsigned parts);
-    /// Inserted minus retracted rows of the group.
-    int64_t& rows(uint32_t group) { return _row_counts[group]; }
+    /// Inserted minus retracted rows of the group (kept at the start of its state block, so
+    /// that counting a row and updating its states touch one cache line).
+    int64_t& rows(uint32_t group) { return *reinterpret_cast<int64_t*>(block(group)); }
+    int64_t rows(uint32_t group) const {
+        return *reinterpret_cast<const int64_t*>(const_cast<group_table*>(this)->block(group));
+    }
     /// Whether the group's current result was sent downstream (for retracting it later).
     uint8_t& emitted(uint32_t group) { return _emitted[group]; }
 
@@ -85,6 +89,10 @@ public:
 
 private:
     static constexpr uint32_t groups_per_chunk = 1024;
+    /// The group's block: its row count, then the states of the calls at _offsets.
+    std::byte* block(uint32_t group) {
+        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block;
+    }
     uint32_t allocate_slot();
     /// find_or_add for a GROUP BY of one text column, through _text_index.
     uint32_t find_or_add_text(const columnar::column& c, size_t row, uint64_t hash, bool& added);
@@ -108,7 +116,6 @@ private:
     bool _one_string_key = false;
     text_key_index _text_index;
     std::vector<std::unique_ptr<std::byte[]>> _chunks;
-    std::vector<int64_t> _row_counts;
     std::vector<uint8_t> _emitted;
     std::vector<uint8_t> _live;
     std::vector<uint32_t> _free;
