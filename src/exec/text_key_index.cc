@@ -31,7 +31,9 @@ text_key_index::slot_array text_key_index::allocate_slots(size_t n) {
 void text_key_index::grow() {
     slot_array old = std::move(_slots);
     const size_t old_capacity = _capacity;
-    const size_t n = old_capacity == 0 ? 1024 : old_capacity * 2;
+    // 256 slots of 32 bytes to start: the bytes of id_index's first 1024 (a window's small
+    // group table costs no more than before).
+    const size_t n = old_capacity == 0 ? 256 : old_capacity * 2;
     _slots = allocate_slots(n);
     _capacity = n;
     for (size_t k = 0; k < old_capacity; ++k) {
