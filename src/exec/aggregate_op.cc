@@ -104,19 +104,23 @@ void aggregate_op::push_unwindowed(const columnar::batch& b) {
 void aggregate_op::accumulate(group_table& t, const columnar::batch& b) {
     _row_groups.resize(b.rows);
     bool added;
-    if (b.changes.empty()) {
-        for (uint32_t r = 0; r < b.rows; ++r) {
-            uint32_t g = t.find_or_add(b, _config.keys, r, _hashes[r], added);
-            _row_groups[r] = g;
-            t.rows(g) += 1;
-        }
-    } else {
-        for (uint32_t r = 0; r < b.rows; ++r) {
-            uint32_t g = t.find_or_add(b, _config.keys, r, _hashes[r], added);
-            _row_groups[r] = g;
-            t.rows(g) += b.changes[r] == columnar::change::retract ? -1 : 1;
-        }
+    // Probes miss the cache on big tables: the index slot of the row `ahead` rows on is
+    // fetched while this one is looked up, and each group's block (its row count and states)
+    // is fetched when its group is found and counted `lag` rows later.
+    constexpr uint32_t ahead = 8, lag = 8;
+    const bool inserts = b.changes.empty();
+    auto count = [&](uint32_t r) {
+        t.rows(_row_groups[r]) += inserts || b.changes[r] != columnar::change::retract ? 1 : -1;
+    };
+    for (uint32_t r = 0; r < b.rows; ++r) {
+        if (r + ahead < b.rows) t.prefetch(_hashes[r + ahead]);
+        const uint32_t g = t.find_or_add(b, _config.keys, r, _hashes[r], added);
+        _row_groups[r] = g;
+        t.prefetch_group(g);
+        if (r >= lag) count(r - lag);
     }
+    for (uint32_t r = b.rows > lag ? uint32_t(b.rows) - lag : 0; r < b.rows; ++r)
+        count(r);
     update(t, b, _rows, _row_groups);
 }
 

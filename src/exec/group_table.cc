@@ -8,7 +8,7 @@ namespace spate::exec {
 group_table::group_table(const std::vector<aggregate_call>& calls,
                          std::vector<columnar::data_type> key_types)
     : _calls(calls), _key_types(std::move(key_types)) {
-    size_t off = 0;
+    size_t off = sizeof(int64_t); // the row count
     for (const auto& c : _calls) {
         size_t align = std::max<size_t>(c.fn->state_align, 1);
         off = (off + align - 1) / align * align;
@@ -16,26 +16,12 @@ group_table::group_table(const std::vector<aggregate_call>& calls,
         off += c.fn->state_size;
     }
     _block = (off + 15) / 16 * 16;
-    if (_block == 0) _block = 16;
     _key_values = columnar::batch::with_types(_key_types);
     for (uint32_t k = 0; k < _key_types.size(); ++k)
         _all_keys.push_back(k);
     _one_string_key =
         _key_types.size() == 1 && _key_types[0].physical() == columnar::physical_type::str;
 }
-
-namespace {
-
-/// The length of a text key (or no_length for NULL) and its first 8 bytes, zero-padded.
-std::pair<uint32_t, uint64_t> short_key(const columnar::column& c, size_t row, uint32_t null_len) {
-    if (c.is_null(row)) return {null_len, 0};
-    std::string_view v = c.strs()[row].view();
-    uint64_t prefix = 0;
-    if (!v.empty()) std::memcpy(&prefix, v.data(), std::min<size_t>(v.size(), 8));
-    return {uint32_t(v.size()), prefix};
-}
-
-} // namespace
 
 group_table::~group_table() {
     // Only the states that hold memory need visiting; the index goes as a whole.
@@ -57,12 +43,7 @@ uint32_t group_table::allocate_slot() {
         _chunks.push_back(std::make_unique_for_overwrite<std::byte[]>(groups_per_chunk * _block));
     _live.push_back(0);
     _emitted.push_back(0);
-    _row_counts.push_back(0);
     _group_hashes.push_back(0);
-    if (_one_string_key) {
-        _key_length.push_back(0);
-        _key_prefix.push_back(0);
-    }
     // The key values live at row g of _key_values.
     for (auto& c : _key_values.columns)
         c->push_null();
@@ -72,43 +53,58 @@ uint32_t group_table::allocate_slot() {
 
 uint32_t group_table::find_or_add(const columnar::batch& b, std::span<const uint32_t> keys,
                                   size_t row, uint64_t h, bool& added) {
+    if (_one_string_key) {
+        const uint32_t g = find_or_add_text(*b.columns[keys[0]], row, h, added);
+        if (added) init_group(g, h, b, keys, row);
+        return g;
+    }
     auto hash_of = [this](uint32_t g) { return _group_hashes[g]; };
     _index.reserve_one(hash_of);
-    std::pair<uint32_t, uint64_t> key{0, 0};
-    size_t i;
-    if (_one_string_key) {
-        key = short_key(*b.columns[keys[0]], row, no_length);
-        i = _index.find(h, hash_of, [&](uint32_t g) {
-            if (_key_length[g] != key.first || _key_prefix[g] != key.second) return false;
-            return key.first <= 8 || key.first == no_length ||
-                   rows_equal(_key_values, _all_keys, g, b, keys, row);
-        });
-    } else {
-        i = _index.find(h, hash_of, [&](uint32_t g) {
-            return rows_equal(_key_values, _all_keys, g, b, keys, row);
-        });
-    }
+    const size_t i = _index.find(h, hash_of, [&](uint32_t g) {
+        return rows_equal(_key_values, _all_keys, g, b, keys, row);
+    });
     if (_index.occupied(i)) {
         added = false;
         return _index.id_at(i);
     }
     added = true;
-    uint32_t g = allocate_slot();
+    const uint32_t g = allocate_slot();
     _index.put(i, g, h);
+    init_group(g, h, b, keys, row);
+    return g;
+}
+
+uint32_t group_table::find_or_add_text(const columnar::column& c, size_t row, uint64_t h,
+                                       bool& added) {
+    const text_key k = c.is_null(row) ? text_key::null(h) : text_key::of(c.strs()[row], h);
+    _text_index.reserve_one();
+    const size_t i = _text_index.find(k, [&](uint32_t g) {
+        // Only keys longer than 16 bytes whose first 16 bytes and length match get here.
+        const columnar::string_ref stored = _key_values.columns[0]->strs()[g];
+        const size_t skip = text_key::inline_bytes;
+        return std::memcmp(stored.data + skip, k.data + skip, k.length - skip) == 0;
+    });
+    if (_text_index.occupied(i)) {
+        added = false;
+        return _text_index.id_at(i);
+    }
+    added = true;
+    const uint32_t g = allocate_slot();
+    _text_index.put(i, g, k);
+    return g;
+}
+
+void group_table::init_group(uint32_t g, uint64_t h, const columnar::batch& b,
+                             std::span<const uint32_t> keys, size_t row) {
     _group_hashes[g] = h;
     _live[g] = 1;
     _emitted[g] = 0;
-    _row_counts[g] = 0;
-    if (_one_string_key) {
-        _key_length[g] = key.first;
-        _key_prefix[g] = key.second;
-    }
+    rows(g) = 0;
     // Overwrite the key values of slot g.
     for (size_t k = 0; k < keys.size(); ++k)
         _key_values.columns[k]->set_from(g, *b.columns[keys[k]], row);
     for (size_t c = 0; c < _calls.size(); ++c)
         _calls[c].fn->init(state(g, c), *_calls[c].fn);
-    return g;
 }
 
 void group_table::merge_from(const group_table& other, unsigned part, unsigned parts) {
@@ -118,7 +114,7 @@ void group_table::merge_from(const group_table& other, unsigned part, unsigned p
         if (parts > 1 && h % parts != part) continue;
         bool added;
         uint32_t mine = find_or_add(other._key_values, other._all_keys, g, h, added);
-        _row_counts[mine] += other._row_counts[g];
+        rows(mine) += other.rows(g);
         for (size_t c = 0; c < _calls.size(); ++c)
             _calls[c].fn->merge(state(mine, c), other.state(g, c), *_calls[c].fn);
     }
@@ -141,14 +137,17 @@ void group_table::remove(uint32_t group) {
     if (!_live[group]) return;
     for (size_t c = 0; c < _calls.size(); ++c)
         if (_calls[c].fn->destroy) _calls[c].fn->destroy(state(group, c));
-    _index.erase(group, _group_hashes[group], [this](uint32_t g) { return _group_hashes[g]; });
+    if (_one_string_key)
+        _text_index.erase(group, _group_hashes[group]);
+    else
+        _index.erase(group, _group_hashes[group], [this](uint32_t g) { return _group_hashes[g]; });
     _live[group] = 0;
     _free.push_back(group);
 }
 
 std::vector<uint32_t> group_table::groups() const {
     std::vector<uint32_t> out;
-    out.reserve(_index.size());
+    out.reserve(size());
     for (uint32_t g = 0; g < _live.size(); ++g)
         if (_live[g]) out.push_back(g);
     return out;
@@ -156,9 +155,8 @@ std::vector<uint32_t> group_table::groups() const {
 
 size_t group_table::memory_bytes() const {
     size_t n = _chunks.size() * groups_per_chunk * _block + _key_values.memory_bytes();
-    n += _index.memory_bytes();
+    n += _index.memory_bytes() + _text_index.memory_bytes();
     n += _group_hashes.capacity() * sizeof(uint64_t);
-    n += _key_length.capacity() * sizeof(uint32_t) + _key_prefix.capacity() * sizeof(uint64_t);
     bool heap = false;
     for (const auto& c : _calls)
         heap = heap || c.fn->heap_bytes;

@@ -4,6 +4,7 @@
 #include "columnar/batch.h"
 #include "exec/id_index.h"
 #include "exec/row_key.h"
+#include "exec/text_key_index.h"
 
 #include <cstddef>
 #include <memory>
@@ -43,22 +44,34 @@ public:
     /// The same with the row's hash_rows value already computed.
     uint32_t find_or_add(const columnar::batch& b, std::span<const uint32_t> keys, size_t row,
                          uint64_t hash, bool& added);
-    /// The state of call `call` for `group`.
-    std::byte* state(uint32_t group, size_t call) {
-        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
-               _offsets[call];
+    /// Fetches into the cache where a find_or_add of a key with hash `hash` starts probing (a
+    /// hint, for callers that know the hashes of the rows to come).
+    void prefetch(uint64_t hash) const {
+        if (_one_string_key)
+            _text_index.prefetch(hash);
+        else
+            _index.prefetch(hash);
     }
+    /// Fetches the cache line where `group`'s row count and first states start (a hint).
+    void prefetch_group(uint32_t group) const {
+        prefetch_line(const_cast<group_table*>(this)->block(group));
+    }
+    /// The state of call `call` for `group`.
+    std::byte* state(uint32_t group, size_t call) { return block(group) + _offsets[call]; }
     const std::byte* state(uint32_t group, size_t call) const {
-        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block +
-               _offsets[call];
+        return const_cast<group_table*>(this)->block(group) + _offsets[call];
     }
     /// Adds the groups of `other` (the same calls and key types) whose key hash modulo `parts`
     /// is `part` (all of them when parts <= 1): their states merged into this table's (every
     /// call must have a merge function), their row counts added. `other` is unchanged; it may
     /// be read by other threads meanwhile.
     void merge_from(const group_table& other, unsigned part, unsigned parts);
-    /// Inserted minus retracted rows of the group.
-    int64_t& rows(uint32_t group) { return _row_counts[group]; }
+    /// Inserted minus retracted rows of the group (kept at the start of its state block, so
+    /// that counting a row and updating its states touch one cache line).
+    int64_t& rows(uint32_t group) { return *reinterpret_cast<int64_t*>(block(group)); }
+    int64_t rows(uint32_t group) const {
+        return *reinterpret_cast<const int64_t*>(const_cast<group_table*>(this)->block(group));
+    }
     /// Whether the group's current result was sent downstream (for retracting it later).
     uint8_t& emitted(uint32_t group) { return _emitted[group]; }
 
@@ -69,33 +82,40 @@ public:
     void remove(uint32_t group);
     /// Every live group, by group number.
     std::vector<uint32_t> groups() const;
-    size_t size() const { return _index.size(); }
+    size_t size() const { return _one_string_key ? _text_index.size() : _index.size(); }
     size_t memory_bytes() const;
     /// An empty batch shaped like append_result's output.
     columnar::batch result_batch() const;
 
 private:
     static constexpr uint32_t groups_per_chunk = 1024;
+    /// The group's block: its row count, then the states of the calls at _offsets.
+    std::byte* block(uint32_t group) {
+        return _chunks[group / groups_per_chunk].get() + (group % groups_per_chunk) * _block;
+    }
     uint32_t allocate_slot();
+    /// find_or_add for a GROUP BY of one text column, through _text_index.
+    uint32_t find_or_add_text(const columnar::column& c, size_t row, uint64_t hash, bool& added);
+    /// A new group for row `row` of `b`: key values copied, states initialised.
+    void init_group(uint32_t g, uint64_t hash, const columnar::batch& b,
+                    std::span<const uint32_t> keys, size_t row);
 
     const std::vector<aggregate_call>& _calls;
     std::vector<columnar::data_type> _key_types;
     std::vector<uint32_t> _offsets;
     size_t _block = 0;
-    /// Groups by the hash of their key values, compared value by value.
+    /// Groups by the hash of their key values, compared value by value (unless
+    /// _one_string_key).
     id_index _index;
     columnar::batch _key_values;
     std::vector<uint32_t> _all_keys; ///< 0..keys-1: the key columns of _key_values
     std::vector<uint64_t> _group_hashes;
-    /// A GROUP BY of one text column (word counts): each group's key length (no_length for
-    /// NULL) and first 8 bytes, beside the index, so that a probe compares short keys without
-    /// reading the stored strings.
-    static constexpr uint32_t no_length = ~uint32_t(0);
+    /// A GROUP BY of one text column (word counts): groups are found through _text_index,
+    /// whose slots hold each key's length and first 16 bytes, so that a probe for a short key
+    /// reads no stored string.
     bool _one_string_key = false;
-    std::vector<uint32_t> _key_length;
-    std::vector<uint64_t> _key_prefix;
+    text_key_index _text_index;
     std::vector<std::unique_ptr<std::byte[]>> _chunks;
-    std::vector<int64_t> _row_counts;
     std::vector<uint8_t> _emitted;
     std::vector<uint8_t> _live;
     std::vector<uint32_t> _free;

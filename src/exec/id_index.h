@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exec/prefetch.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -29,6 +31,11 @@ public:
             i = (i + 1) & mask;
         }
         return i;
+    }
+    /// Fetches the slot where a probe for `h` starts into the cache (a hint; no effect on
+    /// results).
+    void prefetch(uint64_t h) const {
+        if (!_slots.empty()) prefetch_line(&_slots[h & (_slots.size() - 1)]);
     }
     bool occupied(size_t pos) const { return pos < _slots.size() && _slots[pos] != 0; }
     uint32_t id_at(size_t pos) const { return id_of(_slots[pos]); }

@@ -1,6 +1,7 @@
 #include "exec/row_key.h"
 
 #include "base/hash.h"
+#include "exec/text_key_index.h"
 
 #include <bit>
 #include <cstring>
@@ -54,6 +55,18 @@ inline uint64_t fold(uint64_t h, uint64_t v) {
     return (std::rotl(h, 23) ^ v) * 0xbf58476d1ce4e5b9ULL;
 }
 
+/// A string as 64 bits for hashing. Up to 16 bytes (nearly every word and code): the bytes and
+/// the length in one 64x64->128-bit multiply, whose halves are folded (the row's hash is
+/// finalized with mix64 anyway); longer strings through hash_bytes.
+inline uint64_t text_bits(columnar::string_ref s) {
+    if (s.size > text_key::inline_bytes) return hash_bytes(s.view());
+    uint64_t head[2] = {0, 0};
+    text_key::load_head(s.data, s.size, head);
+    const unsigned __int128 m = static_cast<unsigned __int128>(head[0] ^ 0xa0761d6478bd642fULL) *
+                                (head[1] ^ s.size ^ 0xe7037ed1a0b428dbULL);
+    return uint64_t(m) ^ uint64_t(m >> 64);
+}
+
 /// A value of column `col` at `row` as 64 bits for hashing.
 inline uint64_t value_bits(const columnar::column& col, size_t row) {
     if (col.is_null(row)) return null_value;
@@ -65,7 +78,7 @@ inline uint64_t value_bits(const columnar::column& col, size_t row) {
         if (d == 0) d = 0; // -0.0 groups with 0.0
         return std::bit_cast<uint64_t>(d);
     }
-    case physical_type::str: return hash_bytes(col.strs()[row].view());
+    case physical_type::str: return text_bits(col.strs()[row]);
     }
     return 0;
 }
@@ -82,6 +95,12 @@ void hash_rows(const columnar::batch& b, std::span<const uint32_t> columns,
             const int64_t* v = col.i64();
             for (size_t r = 0; r < b.rows; ++r)
                 h[r] = fold(h[r], uint64_t(v[r]));
+            continue;
+        }
+        if (col.physical() == physical_type::str && !col.has_nulls()) {
+            const columnar::string_ref* v = col.strs();
+            for (size_t r = 0; r < b.rows; ++r)
+                h[r] = fold(h[r], text_bits(v[r]));
             continue;
         }
         for (size_t r = 0; r < b.rows; ++r)

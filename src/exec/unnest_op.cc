@@ -1,16 +1,60 @@
 #include "exec/unnest_op.h"
 
+#include "expr/function_registry.h"
+
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace spate::exec {
 
+namespace {
+
+/// Whether `e` is lower(x) of a text x (lower() maps ASCII letters only, as lower_ascii does).
+bool is_lower_call(const expr::bound_expr& e) {
+    return e.kind == expr::expr_kind::call && e.function && e.function->name == "lower" &&
+           e.args.size() == 1 && e.args[0]->type.physical() == columnar::physical_type::str;
+}
+
+/// `n` bytes of `from` into `to` with ASCII 'A'..'Z' made lower case (other bytes, UTF-8
+/// included, unchanged), eight at a time.
+void lower_ascii(const char* from, size_t n, char* to) {
+    const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        std::memcpy(&w, from + i, 8);
+        const uint64_t low7 = w & ~high; // each byte below 0x80: no carry between bytes
+        const uint64_t at_least_a = low7 + ones * (0x80 - 'A');
+        const uint64_t above_z = low7 + ones * (0x80 - 'Z' - 1);
+        const uint64_t upper = at_least_a & ~above_z & ~w & high;
+        w |= upper >> 2; // 0x80 >> 2 is the case bit 0x20
+        std::memcpy(to + i, &w, 8);
+    }
+    for (; i < n; ++i) {
+        const char c = from[i];
+        to[i] = c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c;
+    }
+}
+
+} // namespace
+
 unnest_op::unnest_op(output* next, row_sink* rejects, expr::bound_expr_ptr text,
                      expr::bound_expr_ptr separator, bool regex)
-    : op(next), _rejects(rejects), _text_expr(text), _sep_expr(separator), _text(text),
-      _sep(separator), _regex(regex) {}
+    : op(next), _rejects(rejects), _text_expr(text), _sep_expr(separator),
+      _lower(is_lower_call(*text)), _text(_lower ? text->args[0] : text), _sep(separator),
+      _regex(regex) {}
+
+std::string_view unnest_op::text_of(const columnar::column& text, size_t row,
+                                    columnar::column& pieces) {
+    std::string_view s = text.strs()[row].view();
+    if (!_lower || s.empty()) return s;
+    char* p = pieces.heap().allocate(s.size());
+    lower_ascii(s.data(), s.size(), p);
+    return {p, s.size()};
+}
 
 unnest_op::~unnest_op() = default;
 
@@ -40,9 +84,25 @@ void unnest_op::split_plain(std::string_view s, const columnar::column& sep, siz
     }
     size_t from = 0;
     if (d.size() == 1) {
-        // Pieces are short (words): a plain loop beats a memchr call per piece.
+        // Pieces are short (words): eight bytes at a time beats a memchr call per piece.
         const char c = d[0];
-        for (size_t at = 0; at < s.size(); ++at) {
+        const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+        const uint64_t pattern = ones * static_cast<unsigned char>(c);
+        size_t at = 0;
+        for (; at + 8 <= s.size(); at += 8) {
+            uint64_t w;
+            std::memcpy(&w, s.data() + at, 8);
+            const uint64_t x = w ^ pattern; // zero bytes where w holds c
+            // 0x80 in exactly the bytes of x that are zero.
+            uint64_t hits = ~(((x & low7) + low7) | x | low7);
+            while (hits) {
+                const size_t i = at + size_t(std::countr_zero(hits) >> 3);
+                _pieces.push_back(s.substr(from, i - from));
+                from = i + 1;
+                hits &= hits - 1;
+            }
+        }
+        for (; at < s.size(); ++at) {
             if (s[at] != c) continue;
             _pieces.push_back(s.substr(from, at - from));
             from = at + 1;
@@ -136,13 +196,15 @@ void unnest_op::push(columnar::batch b) {
     columnar::column_ptr sep = _sep.evaluate(b, _errors);
     for (const auto& e : _errors.all())
         _rejects->invalid(b, e.row, e.sqlstate, e.message);
-    auto piece_col = std::make_shared<columnar::column>(columnar::type_id::varchar, b.rows);
-    piece_col->borrow_strings(*text);
+    const size_t expected = size_t(double(b.rows) * _pieces_per_row * 1.1) + 16;
+    auto piece_col = std::make_shared<columnar::column>(columnar::type_id::varchar, expected);
+    if (!_lower) piece_col->borrow_strings(*text);
     _rows.clear();
+    _rows.reserve(expected);
     std::string why;
     for (uint32_t r = 0; r < b.rows; ++r) {
         if (text->is_null(r)) continue;
-        std::string_view s = text->strs()[r].view();
+        std::string_view s = text_of(*text, r, *piece_col);
         _pieces.clear();
         if (!_regex) {
             split_plain(s, *sep, r);
@@ -157,6 +219,7 @@ void unnest_op::push(columnar::batch b) {
             _rows.push_back(r);
         }
     }
+    _pieces_per_row = double(_rows.size()) / double(b.rows);
     if (_rows.empty()) return;
     columnar::batch out = b.gather(_rows);
     out.columns.push_back(std::move(piece_col));

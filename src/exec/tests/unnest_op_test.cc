@@ -2,9 +2,12 @@
 
 #include "columnar/value.h"
 #include "exec/tests/capture.h"
+#include "expr/binder_support.h"
 #include "expr/bound_expr.h"
 
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace spate::exec {
 namespace {
@@ -77,6 +80,88 @@ TEST(unnest_op, whitespace_and_non_word_runs_split_as_the_regex_engine_does) {
         capture a, b;
         EXPECT_EQ(run(rows, value::string(fast), true, a), run(rows, value::string(slow), true, b))
             << fast;
+    }
+}
+
+// A one-byte separator is searched for eight bytes at a time: random strings of 0..40 bytes with
+// the separator anywhere (first, last, at word boundaries 7/8/15/16, doubled), bytes next to it
+// in value (0x7f/0x80/0xfe/0xff) and multi-byte UTF-8, split as a byte-by-byte search does.
+TEST(unnest_op, one_byte_separator_splits_like_a_plain_search) {
+    std::mt19937 rng(5);
+    for (std::string sep : {" ", ",", "\x80", "\xff"}) {
+        const std::string alphabet = std::string("ab\x7f\x80\xfe\xff\xc3\xa9") + sep + sep;
+        std::vector<std::optional<std::string>> rows;
+        for (int i = 0; i < 400; ++i) {
+            std::string s(rng() % 41, 'x');
+            for (auto& ch : s)
+                ch = alphabet[rng() % alphabet.size()];
+            rows.push_back(s);
+        }
+        rows.push_back(std::string(17, sep[0]));
+        rows.push_back("abcdefg" + sep + "hijklmn" + sep + "opqrstuvw");
+        std::vector<std::string> want;
+        for (size_t r = 0; r < rows.size(); ++r) {
+            const std::string& s = *rows[r];
+            if (s.empty()) continue;
+            size_t from = 0;
+            for (size_t at = 0; at < s.size(); ++at) {
+                if (s[at] != sep[0]) continue;
+                want.push_back(std::to_string(r) + ":" + s.substr(from, at - from));
+                from = at + 1;
+            }
+            want.push_back(std::to_string(r) + ":" + s.substr(from));
+        }
+        capture out;
+        EXPECT_EQ(run(rows, value::string(sep), false, out), want) << int(sep[0]);
+    }
+}
+
+// unnest(string_to_array(lower(s), sep)) lowers s into the pieces' buffer itself: the pieces
+// are those of the lowered string, ASCII letters only (bytes next to 'A'/'Z' and bytes >= 0x80,
+// such as 0xC1 = 0x80 | 'A', unchanged), NULL and '' give no row, and the row's other columns
+// come along.
+TEST(unnest_op, lower_is_applied_to_the_pieces) {
+    std::mt19937 rng(9);
+    const std::string alphabet("AZaz@[`{ \xc1\xda\xe1\xfa\xc3\x89\x7f", 16);
+    std::vector<std::optional<std::string>> rows = {"The QUICK Brown  FOX", std::nullopt, "",
+                                                    "ABCDEFGHIJKLMNOPQRSTUVWXYZ ok"};
+    for (int i = 0; i < 300; ++i) {
+        std::string s(rng() % 40, 'x');
+        for (auto& ch : s)
+            ch = alphabet[rng() % alphabet.size()];
+        rows.push_back(s);
+    }
+    for (bool regex : {false, true}) {
+        std::vector<std::string> want;
+        for (size_t r = 0; r < rows.size(); ++r) {
+            if (!rows[r]) continue;
+            std::string s = *rows[r];
+            for (auto& ch : s)
+                if (ch >= 'A' && ch <= 'Z') ch = char(ch - 'A' + 'a');
+            if (s.empty() && !regex) continue;
+            // Pieces as a plain ' ' split, or \s+ (runs of spaces) for the regex.
+            size_t from = 0;
+            for (size_t at = 0; at < s.size(); ++at) {
+                if (s[at] != ' ') continue;
+                if (regex && at == from && at > 0 && s[at - 1] == ' ') {
+                    from = at + 1;
+                    continue;
+                }
+                want.push_back(std::to_string(r) + ":" + s.substr(from, at - from));
+                from = at + 1;
+            }
+            want.push_back(std::to_string(r) + ":" + s.substr(from));
+        }
+        capture out;
+        unnest_op op(&out, &out,
+                     expr::make_call("lower", {expr::make_column_ref(1, type_id::varchar, "s")}),
+                     expr::make_constant(value::string(regex ? "\\s+" : " ")), regex);
+        EXPECT_NE(op.describe().find("lower"), std::string::npos);
+        op.push(texts(rows));
+        std::vector<std::string> got;
+        for (const auto& r : out.rows())
+            got.push_back(r.substr(0, r.find('|')) + ":" + r.substr(r.rfind('|') + 1));
+        EXPECT_EQ(got, want) << (regex ? "regex" : "plain");
     }
 }
 
