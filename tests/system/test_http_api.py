@@ -331,7 +331,91 @@ class http_api_test(server_test_case):
         snapshot = json.loads(data[len(b"data: "):])
         self.assertEqual(sorted(snapshot["rows"]), [["a", 2], ["b", 1]])
         self.assertEqual(resp.fp.readline(), b"\n")
+
+        # Changes after the snapshot: a's count moves (an update), c arrives (an insert).
+        self.produce(server, "words", [{"value": {"w": "a"}}, {"value": {"w": "c"}}])
+        seen = {}
+        while len(seen) < 2:
+            event, data = self.next_event(resp)
+            self.assertEqual(event, "changes", data)
+            for change in data["changes"]:
+                seen[change["row"][0]] = (change["kind"], change["row"][1])
+        self.assertEqual(seen, {"a": ("update", 3), "c": ("insert", 1)})
+
+        # Dropping the view ends the stream with its reason.
+        self.sql(server, "DROP MATERIALIZED VIEW word_count")
+        event, data = self.next_event(resp)
+        self.assertEqual((event, data), ("end", {"reason": "dropped"}))
+        self.assertEqual(resp.fp.readline(), b"")  # the server closed the stream
         conn.close()
+
+    def next_event(self, resp):
+        """The next Server-Sent Event of `resp` as (event, decoded data), skipping comments."""
+        event, data = None, []
+        while True:
+            line = resp.fp.readline()
+            self.assertTrue(line, "the stream ended")
+            line = line.decode().rstrip("\n")
+            if line.startswith(":"):
+                continue
+            if line.startswith("event: "):
+                event = line[len("event: "):]
+            elif line.startswith("data: "):
+                data.append(line[len("data: "):])
+            elif line == "" and event:
+                return event, json.loads("\n".join(data))
+
+    def test_pipelines_and_metrics(self):
+        server = self.start_server()
+        self.sql(server, "CREATE SOURCE temps (device TEXT NOT NULL, t DOUBLE) "
+                         "WITH (topic = 'temps')")
+        self.sql(server, "CREATE MATERIALIZED VIEW hot AS SELECT device, count(*) AS n "
+                         "FROM temps WHERE t > 30 GROUP BY device")
+        self.produce(server, "temps", [{"value": {"device": "d1", "t": 35}},
+                                       {"value": {"device": "d2", "t": 20}},
+                                       {"value": {"device": "d1", "t": 31}},
+                                       {"value": "not json"}])
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            status, doc = self.call_json(server, "GET", "/api/pipelines")
+            self.assertEqual(status, 200, doc)
+            if doc["pipelines"] and doc["pipelines"][0]["records_in"] == 4:
+                break
+            time.sleep(0.1)
+        [p] = doc["pipelines"]  # the source's validation is not listed by default
+        self.assertEqual((p["name"], p["kind"], p["records_in"], p["invalid"]), ("hot", "view", 4, 1))
+        self.assertIn("CREATE MATERIALIZED VIEW hot", p["sql"])
+        ops = {o["id"]: o for o in p["operators"]}
+        self.assertEqual(ops[0]["kind"], "source")
+        self.assertEqual(p["operators"][-1]["kind"], "view")
+        self.assertEqual(p["operators"][-1]["rows_in"], 1)  # one group: d1
+        for a, b in p["edges"]:
+            self.assertIn(a, ops)
+            self.assertIn(b, ops)
+        status, doc = self.call_json(server, "GET", "/api/pipelines?validations=true")
+        self.assertEqual(sorted(x["kind"] for x in doc["pipelines"]), ["validation", "view"])
+
+        status, doc = self.call_json(server, "GET", "/api/topics")
+        [temps] = [t for t in doc["topics"] if t["name"] == "temps"]
+        self.assertEqual(temps["records_in"], 4)
+        self.assertGreater(temps["bytes_in"], 0)
+
+        status, headers, body = self.call(server, "GET", "/metrics")
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["content-type"].startswith("text/plain; version=0.0.4"))
+        text = body.decode()
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                samples[name] = float(value)
+        self.assertEqual(samples['spate_topic_records_in_total{topic="temps"}'], 4)
+        self.assertEqual(samples['spate_pipeline_records_in_total{pipeline="hot"}'], 4)
+        self.assertEqual(samples['spate_pipeline_invalid_records_total{pipeline="hot"}'], 1)
+        self.assertIn("# TYPE spate_http_request_duration_seconds histogram", text)
+        self.assertTrue(any(k.startswith('spate_http_request_duration_seconds_count{method="POST"'
+                                         ',route="/api/topics/{topic}/records"}') for k in samples),
+                        text[:3000])
 
     def test_acknowledged_records_survive_kill_9(self):
         data_dir = self.tmp / "data"
