@@ -1,5 +1,5 @@
 import type { column, json_value } from "./api";
-import { is_numeric_type, is_text_type, is_time_type } from "./column_types";
+import { is_integer_type, is_numeric_type, is_text_type, is_time_type } from "./column_types";
 
 export type change_kind = "insert" | "update" | "delete";
 
@@ -78,25 +78,56 @@ export function parse_timestamp(v: json_value): number | null {
   return Number.isNaN(ms) ? null : ms / 1000;
 }
 
-// What the chart shows: x is window_end, else window_start, else the first timestamp column;
-// one series per numeric column and per value of the first text column (the key).
+// What the chart shows: x is window_end, else window_start, else the first timestamp column; y is
+// ONE numeric column (the value column), with one series per value of the first text column (the
+// key), or a single series when there is no text column.
 export interface chart_data {
   x_column: string | null;
   key_column: string | null;
+  // The numeric columns that can be plotted (not the x column), and the one that is.
+  value_columns: string[];
+  value_column: string | null;
   labels: string[];
   // uPlot's aligned data: [xs, ...one array per label].
   data: (number | null)[][];
   points: number;
 }
 
-export function build_chart(columns: column[], rows: json_value[][]): chart_data {
+function x_index(columns: column[]): number {
   const names = columns.map((c) => c.name.toLowerCase());
   let x = names.indexOf("window_end");
   if (x < 0) x = names.indexOf("window_start");
   if (x < 0) x = columns.findIndex((c) => is_time_type(c.type));
-  if (x < 0) return { x_column: null, key_column: null, labels: [], data: [[]], points: 0 };
+  return x;
+}
+
+// The numeric columns other than the x column, in column order: what the value selector offers.
+export function value_columns(columns: column[]): string[] {
+  const x = x_index(columns);
+  return columns.filter((c, i) => i !== x && is_numeric_type(c.type)).map((c) => c.name);
+}
+
+// The value column plotted when none is chosen: the first numeric column that is not a whole-number
+// (count-like) column, such as an average over COUNT(*)'s bigint, else the first numeric column,
+// else null.
+export function default_value_column(columns: column[]): string | null {
+  const x = x_index(columns);
+  const candidates = columns.filter((c, i) => i !== x && is_numeric_type(c.type));
+  const measured = candidates.find((c) => !is_integer_type(c.type));
+  return (measured ?? candidates[0])?.name ?? null;
+}
+
+// Builds the chart of `value` (a column name; null, or a name that is not a plottable column,
+// means default_value_column).
+export function build_chart(columns: column[], rows: json_value[][], value: string | null = null): chart_data {
+  const x = x_index(columns);
+  const choices = value_columns(columns);
+  const value_column = value !== null && choices.includes(value) ? value : default_value_column(columns);
+  if (x < 0) {
+    return { x_column: null, key_column: null, value_columns: choices, value_column, labels: [], data: [[]], points: 0 };
+  }
   const key = columns.findIndex((c, i) => i !== x && is_text_type(c.type));
-  const ys = columns.map((c, i) => (i !== x && is_numeric_type(c.type) ? i : -1)).filter((i) => i >= 0);
+  const y = value_column === null ? -1 : columns.findIndex((c, i) => i !== x && c.name === value_column);
 
   // series label -> (x -> y)
   const series = new Map<string, Map<number, number>>();
@@ -105,16 +136,15 @@ export function build_chart(columns: column[], rows: json_value[][]): chart_data
     const t = parse_timestamp(row[x]);
     if (t === null) continue;
     xs.add(t);
+    if (y < 0) continue;
+    const v = row[y];
+    const num = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+    if (!Number.isFinite(num)) continue;
     const key_text = key >= 0 ? (row[key] === null ? "NULL" : String(row[key])) : null;
-    for (const y of ys) {
-      const v = row[y];
-      const num = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-      if (!Number.isFinite(num)) continue;
-      const label = key_text === null ? columns[y].name : `${columns[y].name} ${key_text}`;
-      let m = series.get(label);
-      if (!m) series.set(label, (m = new Map()));
-      m.set(t, num);
-    }
+    const label = key_text === null ? columns[y].name : `${columns[y].name} ${key_text}`;
+    let m = series.get(label);
+    if (!m) series.set(label, (m = new Map()));
+    m.set(t, num);
   }
   const sorted_xs = [...xs].sort((a, b) => a - b);
   const labels = [...series.keys()].sort();
@@ -125,5 +155,13 @@ export function build_chart(columns: column[], rows: json_value[][]): chart_data
     points += m.size;
     data.push(sorted_xs.map((t) => m.get(t) ?? null));
   }
-  return { x_column: columns[x].name, key_column: key >= 0 ? columns[key].name : null, labels, data, points };
+  return {
+    x_column: columns[x].name,
+    key_column: key >= 0 ? columns[key].name : null,
+    value_columns: choices,
+    value_column,
+    labels,
+    data,
+    points,
+  };
 }

@@ -53,16 +53,18 @@ function use_view_stream(name: string | undefined): live_view {
 }
 
 // The View page: pick a materialized view; its rows are charted live with uPlot (x = the window
-// end or first timestamp column, one series per numeric column and key value) above the table.
+// end or first timestamp column; y = one numeric column picked with the "value" selector and kept
+// in the URL as ?y=COLUMN, one series per key value) above the table.
 export function view_page(props: { params?: { name?: string } }) {
   const name = props.params?.name ? decodeURIComponent(props.params.name) : undefined;
-  const { route } = useLocation();
+  const { route, query } = useLocation();
+  const chosen_value = query.y ?? null;
   const pipelines = use_poll(get_pipelines, 5000);
   const views = (pipelines.now?.pipelines ?? []).filter((p) => p.kind === "view").map((p) => p.name).sort();
   const live = use_view_stream(name);
   const chart = useMemo(
-    () => (live.rows ? build_chart(live.rows.columns, live.rows.rows) : null),
-    [live.rows, live.version],
+    () => (live.rows ? build_chart(live.rows.columns, live.rows.rows, chosen_value) : null),
+    [live.rows, live.version, chosen_value],
   );
 
   return (
@@ -88,6 +90,25 @@ export function view_page(props: { params?: { name?: string } }) {
             {name && !views.includes(name) && <option value={name}>{name}</option>}
           </select>
         </label>
+        {name && chart && chart.x_column !== null && chart.value_columns.length > 0 && (
+          <label>
+            value{" "}
+            <select
+              aria-label="value"
+              value={chart.value_column ?? ""}
+              onChange={(e) => {
+                const v = (e.target as HTMLSelectElement).value;
+                route(`/views/${encodeURIComponent(name)}?y=${encodeURIComponent(v)}`, true);
+              }}
+            >
+              {chart.value_columns.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {name && (
           <span class={`status ${live.status}`} data-testid="stream-status">
             {live.status}
@@ -105,6 +126,7 @@ export function view_page(props: { params?: { name?: string } }) {
             <>
               <p class="chart-caption" data-testid="chart-caption">
                 x = {chart.x_column}
+                {chart.value_column && <> · y = {chart.value_column}</>}
                 {chart.key_column && <> · one series per {chart.key_column}</>} · {chart.labels.length} series ·{" "}
                 <span data-testid="point-count">{chart.points}</span> points
               </p>

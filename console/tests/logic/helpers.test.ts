@@ -2,7 +2,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { format_bytes, format_count, format_rate, format_time_ms, rate_between } from "../../src/format";
-import { is_numeric_type, is_text_type, is_time_type } from "../../src/column_types";
+import { is_integer_type, is_numeric_type, is_text_type, is_time_type } from "../../src/column_types";
 import { details_of, is_dead_letter_topic, reason_of } from "../../src/dead_letters";
 import { api_error, describe_error, type record_info } from "../../src/api";
 import { layout_dag } from "../../src/dag_layout";
@@ -35,6 +35,8 @@ test("column kinds follow the server's type names", () => {
   for (const t of ["bigint", "INTEGER", "double", "double precision", "decimal(5,2)", "numeric", "real", "smallint"])
     assert.ok(is_numeric_type(t), t);
   for (const t of ["text", "interval", "timestamp", "boolean", "json", "integerish"]) assert.ok(!is_numeric_type(t), t);
+  for (const t of ["bigint", "INTEGER", "int", "int8", " smallint "]) assert.ok(is_integer_type(t), t);
+  for (const t of ["double", "real", "numeric", "decimal(5,2)", "interval", "integerish", "text"]) assert.ok(!is_integer_type(t), t);
   assert.ok(is_time_type("timestamp"));
   assert.ok(is_time_type("timestamp with time zone"));
   assert.ok(is_time_type("date"));

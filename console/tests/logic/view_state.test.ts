@@ -1,7 +1,7 @@
 // The view's rows kept from its change stream, and the chart built from them.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { build_chart, parse_timestamp, view_rows } from "../../src/view_state";
+import { build_chart, default_value_column, parse_timestamp, value_columns, view_rows } from "../../src/view_state";
 import type { column } from "../../src/api";
 
 const cols: column[] = [
@@ -75,24 +75,82 @@ test("timestamps as spate prints them parse as UTC; anything else is null", () =
   assert.equal(parse_timestamp({ t: 1 }), null);
 });
 
-test("the chart puts window_end on x and one series per numeric column and key value", () => {
-  const c = build_chart(cols, [
+test("the chart puts window_end on x and one series per key value of the chosen column", () => {
+  const rows = [
     ["d2", "2024-01-01 00:00:20", 4, 2],
     ["d1", "2024-01-01 00:00:10", 1, 1],
     ["d2", "2024-01-01 00:00:10", 3, 1],
-  ]);
+  ];
+  const c = build_chart(cols, rows);
   assert.equal(c.x_column, "window_end");
   assert.equal(c.key_column, "device");
-  assert.deepEqual(c.labels, ["mean d1", "mean d2", "n d1", "n d2"]);
+  assert.deepEqual(c.value_columns, ["mean", "n"]);
+  assert.equal(c.value_column, "mean"); // the double before the bigint count
+  assert.deepEqual(c.labels, ["mean d1", "mean d2"]);
   const t10 = Date.UTC(2024, 0, 1, 0, 0, 10) / 1000;
   assert.deepEqual(c.data, [
     [t10, t10 + 10],
     [1, null],
     [3, 4],
+  ]);
+  assert.equal(c.points, 3);
+
+  const n = build_chart(cols, rows, "n");
+  assert.equal(n.value_column, "n");
+  assert.deepEqual(n.labels, ["n d1", "n d2"]);
+  assert.deepEqual(n.data, [
+    [t10, t10 + 10],
     [1, null],
     [1, 2],
   ]);
-  assert.equal(c.points, 6);
+  assert.equal(n.points, 3);
+
+  // A choice that is not a plottable column (unknown, text, the x column) falls back to the default.
+  for (const bad of ["nope", "device", "window_end", "", "MEAN"]) {
+    const f = build_chart(cols, rows, bad);
+    assert.equal(f.value_column, "mean", bad);
+    assert.deepEqual(f.labels, ["mean d1", "mean d2"], bad);
+  }
+});
+
+test("the default value column skips whole-number (count-like) columns when it can", () => {
+  const sensor_averages: column[] = [
+    { name: "window_start", type: "timestamp" },
+    { name: "window_end", type: "timestamp" },
+    { name: "device", type: "text" },
+    { name: "avg_temperature", type: "double" },
+    { name: "avg_humidity", type: "double" },
+    { name: "readings", type: "bigint" },
+  ];
+  assert.equal(default_value_column(sensor_averages), "avg_temperature");
+  assert.deepEqual(value_columns(sensor_averages), ["avg_temperature", "avg_humidity", "readings"]);
+  // The count first in column order still loses to a measured value after it.
+  assert.equal(
+    default_value_column([
+      { name: "n", type: "bigint" },
+      { name: "total", type: "integer" },
+      { name: "ts", type: "timestamp" },
+      { name: "price", type: "numeric(10,2)" },
+    ]),
+    "price",
+  );
+  // Only whole numbers: the first of them.
+  assert.equal(
+    default_value_column([
+      { name: "k", type: "text" },
+      { name: "window_end", type: "timestamp" },
+      { name: "n", type: "bigint" },
+      { name: "m", type: "smallint" },
+    ]),
+    "n",
+  );
+  // No numeric column at all, or only the x column: nothing to plot, but the times still count.
+  assert.equal(default_value_column([{ name: "k", type: "text" }, { name: "window_end", type: "timestamp" }]), null);
+  const empty = build_chart([{ name: "k", type: "text" }, { name: "window_end", type: "timestamp" }], [["a", "2024-01-01 00:00:10"]]);
+  assert.equal(empty.value_column, null);
+  assert.deepEqual(empty.labels, []);
+  assert.equal(empty.points, 0);
+  assert.equal(empty.data[0].length, 1);
 });
 
 test("the chart falls back to window_start, then the first timestamp column, then none", () => {
@@ -105,7 +163,7 @@ test("the chart falls back to window_start, then the first timestamp column, the
     [["2024-01-01 00:00:00", "2024-01-01 00:00:10", 1]],
   );
   assert.equal(ws.x_column, "window_start");
-  assert.deepEqual(ws.labels, ["v"]); // no text column: one series per numeric column
+  assert.deepEqual(ws.labels, ["v"]); // no text column: one series, named by the column
   const first_ts = build_chart(
     [
       { name: "v", type: "double" },
@@ -121,15 +179,20 @@ test("the chart falls back to window_start, then the first timestamp column, the
 });
 
 test("rows with a bad timestamp or non-numeric values add no points", () => {
-  const c = build_chart(cols, [
+  const rows_with_bad_values = [
     ["d1", "garbage", 1, 1],
     ["d1", null, 1, 1],
     ["d1", "2024-01-01 00:00:10", null, "12"],
     ["d1", "2024-01-01 00:00:20", "abc", ""],
     [null, "2024-01-01 00:00:30", 2, 2],
-  ]);
-  // "12" is a number sent as text (DECIMAL may be); null, "abc" and "" are not numbers.
-  assert.deepEqual(c.labels, ["mean NULL", "n NULL", "n d1"]);
-  assert.equal(c.points, 3);
+  ];
+  const c = build_chart(cols, rows_with_bad_values);
+  // null and "abc" are not numbers: only the NULL-device row has a mean.
+  assert.deepEqual(c.labels, ["mean NULL"]);
+  assert.equal(c.points, 1);
+  // "12" is a number sent as text (DECIMAL may be); "" is not a number.
+  const n = build_chart(cols, rows_with_bad_values, "n");
+  assert.deepEqual(n.labels, ["n NULL", "n d1"]);
+  assert.equal(n.points, 2);
   assert.equal(c.data[0].length, 3); // the three parsed times, even where no value
 });
