@@ -6,16 +6,9 @@
 #include "runtime/shard_set.h"
 #include "runtime/when_all.h"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <cassert>
-
-#include <unistd.h>
 
 namespace spate::broker {
 
@@ -24,7 +17,7 @@ using asio::ip::tcp;
 
 kafka_broker::kafka_broker(broker_config config, runtime::shard_set& shards,
                            asio::thread_pool& blocking)
-    : _config(std::move(config)), _shards(shards), _blocking(blocking) {
+    : _config(std::move(config)), _shards(shards), _blocking(blocking), _listener(shards) {
     for (unsigned i = 0; i < _shards.size(); ++i)
         _states.push_back(std::make_unique<shard_state>(i, _shards.executor(i)));
 }
@@ -41,24 +34,8 @@ result<void> kafka_broker::open() {
     _cluster_id = _controller->cluster_id();
     if (auto r = open_coordinators(); !r) return r;
 
-    boost::system::error_code ec;
-    auto address = asio::ip::make_address(_config.kafka_addr.host, ec);
-    if (ec)
-        return error::make(errc::invalid_config, "kafka address '{}': {} is not an IP address",
-                           _config.kafka_addr.to_string(), _config.kafka_addr.host);
-    tcp::endpoint endpoint(address, _config.kafka_addr.port);
-    _acceptor.emplace(_shards.context(0));
-    auto fail = [&](std::string_view step) {
-        return error::make(errc::kafka_storage_error, "kafka listener on {}: {} failed: {}",
-                           _config.kafka_addr.to_string(), step, ec.message());
-    };
-    if (_acceptor->open(endpoint.protocol(), ec)) return fail("open");
-    if (_acceptor->set_option(tcp::acceptor::reuse_address(true), ec)) return fail("SO_REUSEADDR");
-    if (_acceptor->bind(endpoint, ec)) return fail("bind");
-    if (_acceptor->listen(asio::socket_base::max_listen_connections, ec)) return fail("listen");
-    auto local = _acceptor->local_endpoint(ec);
-    if (ec) return fail("getsockname");
-    _bound = {local.address().to_string(), local.port()};
+    if (auto r = _listener.open(_config.kafka_addr.to_string(), "kafka"); !r) return r;
+    _bound = {_listener.bound_host(), _listener.bound_port()};
     return ok();
 }
 
@@ -115,63 +92,23 @@ void kafka_broker::start() {
             state->coordinator().start();
         });
     }
-    asio::co_spawn(_shards.executor(0), accept_loop(), asio::detached);
-}
-
-asio::awaitable<void> kafka_broker::accept_loop() {
-    while (!_stopping) {
-        auto [ec, socket] = co_await _acceptor->async_accept(asio::as_tuple(asio::use_awaitable));
-        if (_stopping) co_return;
-        if (ec) {
-            // Out of file descriptors and the like: say so, back off briefly, keep serving.
-            spdlog::warn("kafka: accept failed: {}", ec.message());
-            asio::steady_timer pause(_shards.executor(0), std::chrono::milliseconds(100));
-            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-            continue;
-        }
-        boost::system::error_code pec;
-        auto peer = socket.remote_endpoint(pec);
-        if (pec) continue; // gone already
-        unsigned shard = _next_shard++ % _shards.size();
-        if (shard == 0) {
-            auto c = std::make_shared<connection>(*this, *_states[0], std::move(socket));
-            _states[0]->add_connection(c);
-            c->start();
-        } else {
-            // The socket moves to its shard as a plain descriptor; that shard's loop adopts it.
-            adopt(shard, socket.release(), peer);
-        }
-    }
-}
-
-void kafka_broker::adopt(unsigned shard, tcp::socket::native_handle_type fd, tcp::endpoint peer) {
-    asio::post(_shards.executor(shard), [this, shard, fd, peer] {
-        tcp::socket socket(_shards.context(shard));
-        boost::system::error_code ec;
-        socket.assign(peer.protocol(), fd, ec);
-        if (ec) {
-            spdlog::warn("kafka: shard {} could not take a connection: {}", shard, ec.message());
-            ::close(fd);
-            return;
-        }
+    _listener.start([this](unsigned shard, tcp::socket socket) {
         auto c = std::make_shared<connection>(*this, *_states[shard], std::move(socket));
         _states[shard]->add_connection(c);
         c->start();
+        return std::shared_ptr<runtime::closable>(std::move(c));
     });
 }
 
 asio::awaitable<result<void>> kafka_broker::stop() {
-    _stopping = true;
-    boost::system::error_code ec;
-    if (_acceptor) _acceptor->close(ec);
-    // Every shard closes its connections and then its partitions, in parallel.
+    // Every shard closes its connections, then its partitions, in parallel.
+    auto listener_stopped = _listener.stop();
+    co_await std::move(listener_stopped);
     std::vector<asio::awaitable<std::optional<error>>> closes;
     for (auto& s : _states) {
         auto* state = s.get();
         closes.push_back(runtime::invoke_on(state->executor(), [state]() -> std::optional<error> {
             state->coordinator().stop();
-            for (const auto& w : state->connections())
-                if (auto c = w.lock()) c->close("");
             state->stop_upkeep();
             auto r = state->close_partitions();
             if (!r) return std::move(r).err();

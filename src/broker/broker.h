@@ -5,14 +5,13 @@
 #include "broker/controller.h"
 #include "broker/shard_state.h"
 #include "broker/traffic.h"
+#include "runtime/tcp_listener.h"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <array>
 #include <memory>
-#include <optional>
 #include <vector>
 
 namespace spate::runtime {
@@ -20,8 +19,6 @@ class shard_set;
 }
 
 namespace spate::broker {
-
-class connection;
 
 /// A Kafka broker on spate's shards: the controller (topic table, on shard 0), one
 /// shard_state per shard, and the Kafka listener, which accepts on shard 0 and hands each
@@ -76,20 +73,15 @@ private:
     /// Creates __consumer_offsets if missing and gives every shard its group coordinator,
     /// loaded from the offsets partitions that shard owns.
     result<void> open_coordinators();
-    boost::asio::awaitable<void> accept_loop();
-    void adopt(unsigned shard, boost::asio::ip::tcp::socket::native_handle_type fd,
-               boost::asio::ip::tcp::endpoint peer_endpoint);
 
     broker_config _config;
     runtime::shard_set& _shards;
     boost::asio::thread_pool& _blocking;
     std::vector<std::unique_ptr<shard_state>> _states;
     std::unique_ptr<controller> _controller;
-    std::optional<boost::asio::ip::tcp::acceptor> _acceptor;
+    runtime::tcp_listener _listener;
     host_port _bound;
     std::string _cluster_id;
-    unsigned _next_shard = 0;
-    bool _stopping = false;
     std::array<latency_histogram, size_t(max_api_key) + 1> _request_latency;
 };
 

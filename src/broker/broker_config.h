@@ -15,7 +15,11 @@ namespace spate::broker {
 struct host_port {
     std::string host;
     uint16_t port = 0;
-    std::string to_string() const { return host + ":" + std::to_string(port); }
+    /// "host:port", with an IPv6 host in brackets ("[::1]:9092").
+    std::string to_string() const {
+        if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+        return host + ":" + std::to_string(port);
+    }
 };
 
 /// Parses "host:port" (IPv6 hosts in brackets: "[::1]:9092"); INVALID_CONFIG naming the value

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runtime/closable.h"
 #include "runtime/event.h"
 
 #include <boost/asio/awaitable.hpp>
@@ -26,7 +27,7 @@ class shard_state;
 /// unknown API or an oversized request closes this connection only.
 ///
 /// Owned by its shard: created, run and closed on that shard's thread.
-class connection : public std::enable_shared_from_this<connection> {
+class connection : public runtime::closable, public std::enable_shared_from_this<connection> {
 public:
     connection(kafka_broker& broker, shard_state& shard, boost::asio::ip::tcp::socket socket);
     ~connection();
@@ -35,6 +36,8 @@ public:
     void start();
     /// Closes the socket; requests being served finish and their responses are dropped.
     void close(std::string_view why);
+    /// close() without a reason (nothing logged): for the listener on shutdown.
+    void close() override { close(""); }
     const std::string& peer() const { return _peer; }
     /// True when nothing is in flight and the client has sent nothing since `since`.
     bool idle_since(std::chrono::steady_clock::time_point since) const {

@@ -2,6 +2,7 @@
 
 #include "http/message.h"
 #include "http/router.h"
+#include "runtime/closable.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,14 +22,14 @@ class event_stream;
 ///
 /// Owned by the shard it was handed to: every method runs on that shard's thread. Kept alive
 /// by its own coroutines (shared_from_this); the server holds a weak reference to close it.
-class connection : public std::enable_shared_from_this<connection> {
+class connection : public runtime::closable, public std::enable_shared_from_this<connection> {
 public:
     connection(server& owner, boost::asio::ip::tcp::socket socket);
 
     /// Starts serving; returns at once.
     void start();
     /// Closes the socket: the request being read or written fails, an event stream ends.
-    void close();
+    void close() override;
 
 private:
     boost::asio::awaitable<void> run(std::shared_ptr<connection> self);

@@ -2,25 +2,19 @@
 
 #include "base/result.h"
 #include "http/router.h"
+#include "runtime/tcp_listener.h"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 namespace spate::runtime {
 class shard_set;
 }
 
 namespace spate::http {
-
-class connection;
 
 /// How the HTTP listener behaves.
 struct server_options {
@@ -55,8 +49,8 @@ public:
     /// error naming the address and the step that failed.
     result<void> open();
     /// The bound address as "host:port" (the real port when 0 was asked for).
-    std::string bound_address() const;
-    uint16_t bound_port() const { return _bound_port; }
+    std::string bound_address() const { return _listener.bound_address(); }
+    uint16_t bound_port() const { return _listener.bound_port(); }
     /// Starts accepting; after open(). Callable from any thread.
     void start();
     /// Stops accepting and closes every connection (event streams end). Runs on shard 0.
@@ -65,29 +59,12 @@ public:
     // For connections:
     const router& routes() const { return *_router; }
     const server_options& options() const { return _options; }
-    bool stopping() const { return _stopping; }
-    /// Called by a connection on its shard when it starts.
-    void track(unsigned shard, const std::shared_ptr<connection>& c);
+    bool stopping() const { return _listener.stopping(); }
 
 private:
-    boost::asio::awaitable<void> accept_loop();
-    void adopt(unsigned shard, boost::asio::ip::tcp::socket::native_handle_type fd,
-               boost::asio::ip::tcp::endpoint peer);
-
-    runtime::shard_set& _shards;
     server_options _options;
     std::shared_ptr<const router> _router;
-    std::optional<boost::asio::ip::tcp::acceptor> _acceptor;
-    std::string _bound_host;
-    uint16_t _bound_port = 0;
-    unsigned _next_shard = 0;           ///< on shard 0
-    std::atomic<bool> _stopping{false}; ///< read by shards adopting a connection
-    /// Per shard, its connections; each list is touched only on its shard.
-    std::vector<std::vector<std::weak_ptr<connection>>> _connections;
+    runtime::tcp_listener _listener;
 };
-
-/// "host:port" or "[v6]:port" split in two ("localhost" stays as given); nullopt when it is
-/// neither. An empty host means every address (0.0.0.0).
-std::optional<std::pair<std::string, uint16_t>> split_host_port(std::string_view s);
 
 } // namespace spate::http

@@ -3,6 +3,7 @@
 #include "pgwire/session_handler.h"
 #include "pgwire/session_statements.h"
 #include "pgwire/wire.h"
+#include "runtime/closable.h"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -26,7 +27,7 @@ class server;
 ///
 /// Owned by its shard: created, run and closed on that shard's thread. A CancelRequest from
 /// another connection reaches it by a post to that shard (cancel_registry).
-class connection : public std::enable_shared_from_this<connection> {
+class connection : public runtime::closable, public std::enable_shared_from_this<connection> {
 public:
     connection(server& srv, boost::asio::ip::tcp::socket socket);
     ~connection();
@@ -35,7 +36,7 @@ public:
     void start();
     /// Closes the socket; the coroutine ends at its next read or write, and a statement being
     /// executed finishes with its result dropped.
-    void close();
+    void close() override;
 
 private:
     struct prepared {

@@ -2,23 +2,17 @@
 
 #include "base/result.h"
 #include "pgwire/session_handler.h"
+#include "runtime/tcp_listener.h"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
-#include <memory>
-#include <optional>
+#include <cstdint>
 #include <string>
-#include <vector>
 
 namespace spate::runtime {
 class shard_set;
 }
 
 namespace spate::pgwire {
-
-class connection;
 
 /// The Postgres protocol listener: accepts on shard 0 and hands each connection to the shards
 /// in turn, where it stays. Each connection gets its own session_handler from the factory
@@ -41,8 +35,8 @@ public:
     /// naming the address and the failed step.
     result<void> open();
     /// The bound address as "host:port" (the real port when 0 was asked for).
-    std::string bound_address() const;
-    uint16_t bound_port() const { return _bound_port; }
+    std::string bound_address() const { return _listener.bound_address(); }
+    uint16_t bound_port() const { return _listener.bound_port(); }
     /// Starts accepting; after open().
     void start();
     /// Stops accepting and closes every connection (their handlers are destroyed on their
@@ -52,25 +46,12 @@ public:
     // For connections:
     const handler_factory& factory() const { return _factory; }
     const relation_lister& relations() const { return _relations; }
-    /// Called by a connection on its shard when it starts.
-    void track(unsigned shard, const std::shared_ptr<connection>& c);
 
 private:
-    boost::asio::awaitable<void> accept_loop();
-    void adopt(unsigned shard, boost::asio::ip::tcp::socket::native_handle_type fd,
-               boost::asio::ip::tcp::endpoint peer);
-
-    runtime::shard_set& _shards;
     std::string _listen;
     handler_factory _factory;
     relation_lister _relations;
-    std::optional<boost::asio::ip::tcp::acceptor> _acceptor;
-    std::string _bound_host;
-    uint16_t _bound_port = 0;
-    unsigned _next_shard = 0;
-    std::atomic<bool> _stopping{false}; /// read by shards adopting a connection
-    /// Per shard, its connections; each list is touched only on its shard.
-    std::vector<std::vector<std::weak_ptr<connection>>> _connections;
+    runtime::tcp_listener _listener;
 };
 
 } // namespace spate::pgwire

@@ -318,17 +318,6 @@ TEST_F(http_server, stopping_the_server_ends_event_streams) {
     EXPECT_TRUE(c.closed_by_server());
 }
 
-TEST(split_host_port, accepts_hosts_and_bracketed_v6) {
-    EXPECT_EQ(split_host_port("127.0.0.1:8080"),
-              (std::pair<std::string, uint16_t>{"127.0.0.1", 8080}));
-    EXPECT_EQ(split_host_port("[::1]:0"), (std::pair<std::string, uint16_t>{"::1", 0}));
-    EXPECT_EQ(split_host_port(":80"), (std::pair<std::string, uint16_t>{"0.0.0.0", 80}));
-    EXPECT_FALSE(split_host_port("localhost"));
-    EXPECT_FALSE(split_host_port("host:99999"));
-    EXPECT_FALSE(split_host_port("host:"));
-    EXPECT_FALSE(split_host_port("::1:80"));
-}
-
 TEST(http_server_open, refuses_a_bad_address) {
     runtime::shard_set shards(1);
     server_options o;
