@@ -1,6 +1,7 @@
 // The topic routes of the HTTP API: GET /api/topics, POST and GET /api/topics/{topic}/records.
 
 #include "app/http_json_internal.h"
+#include "app/http_records_internal.h"
 #include "app/http_routes_internal.h"
 #include "base/varint.h"
 #include "broker/broker.h"
@@ -56,8 +57,8 @@ public:
     produce_plan(const broker::topic_entry& topic, int64_t now, size_t round_robin)
         : _topic(topic), _now(now), _round_robin(round_robin), _open(topic.partitions.size()) {}
 
-    /// Adds one record (a JSON object); an error says what is wrong with it.
-    std::optional<api_error> add(const nlohmann::json& rec);
+    /// Adds one record; an error says what is wrong with it.
+    std::optional<record_error> add(posted_record& rec);
     /// Cuts the batches still open; call once, after the last add().
     void finish() {
         for (size_t p = 0; p < _open.size(); ++p)
@@ -80,8 +81,7 @@ private:
         size_t slot = 0; ///< the index its batch will have in _batches
     };
     void cut(size_t p);
-    std::optional<api_error> pick_partition(const nlohmann::json& rec,
-                                            const std::optional<std::string>& key, size_t& out);
+    std::optional<record_error> pick_partition(const posted_record& rec, size_t& out);
 
     const broker::topic_entry& _topic;
     int64_t _now;
@@ -91,89 +91,46 @@ private:
     std::vector<std::pair<size_t, int32_t>> _where;
 };
 
-/// A string is stored as its bytes, null as null, any other JSON value as its JSON text.
-std::optional<std::string> stored_bytes(const nlohmann::json& v) {
-    if (v.is_null()) return std::nullopt;
-    if (v.is_string()) return v.get<std::string>();
-    return v.dump();
-}
-
-api_error bad_record(std::string message) {
-    return {400, "INVALID_RECORD", std::move(message)};
-}
-
-std::optional<api_error> produce_plan::pick_partition(const nlohmann::json& rec,
-                                                      const std::optional<std::string>& key,
-                                                      size_t& out) {
+std::optional<record_error> produce_plan::pick_partition(const posted_record& rec, size_t& out) {
     const size_t n = _topic.partitions.size();
-    auto it = rec.find("partition");
-    if (it != rec.end() && !it->is_null()) {
-        if (!it->is_number_integer())
-            return api_error{400, "UNKNOWN_TOPIC_OR_PARTITION",
-                             fmt::format("\"partition\" is not an integer: {}", it->dump())};
-        auto p = it->get<int64_t>();
+    if (rec.partition) {
+        int64_t p = *rec.partition;
         if (p < 0 || p >= int64_t(n))
-            return api_error{400, "UNKNOWN_TOPIC_OR_PARTITION",
-                             fmt::format("partition {} does not exist (topic \"{}\" has {} "
-                                         "partition{})",
-                                         p, _topic.name, n, n == 1 ? "" : "s")};
+            return record_error{"UNKNOWN_TOPIC_OR_PARTITION",
+                                fmt::format("partition {} does not exist (topic \"{}\" has {} "
+                                            "partition{})",
+                                            p, _topic.name, n, n == 1 ? "" : "s")};
         out = size_t(p);
-    } else if (key) {
-        out = size_t(model::partition_for_key(*key, int32_t(n)));
+    } else if (rec.key) {
+        out = size_t(model::partition_for_key(*rec.key, int32_t(n)));
     } else {
         out = _round_robin++ % n;
     }
     return std::nullopt;
 }
 
-std::optional<api_error> produce_plan::add(const nlohmann::json& rec) {
-    if (!rec.is_object()) return bad_record("is not a JSON object");
-    auto value_it = rec.find("value");
-    if (value_it == rec.end())
-        return bad_record("has no \"value\" (every record needs one; it may be null)");
-    std::optional<std::string> key;
-    if (auto k = rec.find("key"); k != rec.end()) key = stored_bytes(*k);
-    std::optional<std::string> value = stored_bytes(*value_it);
-
-    int64_t ts = _now;
-    if (auto t = rec.find("timestamp"); t != rec.end() && !t->is_null()) {
-        if (!t->is_number_integer() || t->get<int64_t>() < 0)
-            return api_error{400, "INVALID_TIMESTAMP",
-                             fmt::format("\"timestamp\" is not milliseconds since 1970 (a "
-                                         "non-negative integer): {}",
-                                         t->dump())};
-        ts = t->get<int64_t>();
-    }
-
-    std::vector<std::string> header_text;
-    if (auto h = rec.find("headers"); h != rec.end() && !h->is_null()) {
-        if (!h->is_object()) return bad_record("\"headers\" is not an object of names and values");
-        for (const auto& [name, v] : h->items()) {
-            header_text.push_back(name);
-            header_text.push_back(v.is_string() ? v.get<std::string>() : v.dump());
-        }
-    }
-    std::vector<model::batch_builder::header> headers;
-    for (size_t i = 0; i + 1 < header_text.size(); i += 2)
-        headers.push_back({header_text[i], header_text[i + 1]});
-
+std::optional<record_error> produce_plan::add(posted_record& rec) {
     size_t p = 0;
-    if (auto e = pick_partition(rec, key, p)) return e;
-
+    if (auto e = pick_partition(rec, p)) return e;
+    std::vector<model::batch_builder::header> headers;
+    headers.reserve(rec.headers.size());
+    size_t header_bytes = 0;
+    for (const auto& [name, value] : rec.headers) {
+        headers.push_back({name, value});
+        header_bytes += name.size() + value.size();
+    }
     auto& open = _open[p];
     if (open.count == 0) {
         open.slot = _batches.size();
         _batches.push_back(pending_batch{p, nullptr, -1});
     }
     std::optional<std::string_view> k, v;
-    if (key) k = *key;
-    if (value) v = *value;
-    open.builder.add(k, v, model::timestamp_ms(ts), headers);
+    if (rec.key) k = *rec.key;
+    if (rec.value) v = *rec.value;
+    open.builder.add(k, v, model::timestamp_ms(rec.timestamp.value_or(_now)), headers);
     _where.emplace_back(open.slot, open.count);
     ++open.count;
-    open.bytes += (key ? key->size() : 0) + (value ? value->size() : 0) + 24;
-    for (const auto& t : header_text)
-        open.bytes += t.size();
+    open.bytes += (k ? k->size() : 0) + (v ? v->size() : 0) + 24 + header_bytes;
     if (open.bytes >= batch_cut_bytes) cut(p);
     return std::nullopt;
 }
@@ -200,46 +157,11 @@ bool is_ndjson(const http::request& req) {
 
 /// Reads the body's records into `plan`; an error names the line (NDJSON) or the element.
 std::optional<api_error> read_records(const http::request& req, produce_plan& plan) {
-    if (is_ndjson(req)) {
-        std::string_view body = req.body;
-        size_t line_no = 0;
-        while (!body.empty()) {
-            ++line_no;
-            auto nl = body.find('\n');
-            auto line = body.substr(0, nl);
-            body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
-            if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-            nlohmann::json rec;
-            try {
-                rec = nlohmann::json::parse(line);
-            } catch (const nlohmann::json::exception& e) {
-                return bad_record(fmt::format("line {}: not valid JSON: {}", line_no, e.what()));
-            }
-            if (auto e = plan.add(rec)) {
-                e->message = fmt::format("line {}: {}", line_no, e->message);
-                return e;
-            }
-        }
-    } else {
-        nlohmann::json doc;
-        try {
-            doc = nlohmann::json::parse(req.body);
-        } catch (const nlohmann::json::exception& e) {
-            return bad_record(fmt::format("the body is not valid JSON: {}", e.what()));
-        }
-        if (doc.is_object()) {
-            if (auto e = plan.add(doc)) return e;
-        } else if (!doc.is_array()) {
-            return bad_record("the body is neither a JSON array of records nor one record");
-        } else {
-            for (size_t i = 0; i < doc.size(); ++i)
-                if (auto e = plan.add(doc[i])) {
-                    e->message = fmt::format("element {}: {}", i, e->message);
-                    return e;
-                }
-        }
-    }
-    if (plan.record_count() == 0) return bad_record("the body holds no records");
+    auto err = read_posted_records(req.body, is_ndjson(req),
+                                   [&plan](posted_record& rec) { return plan.add(rec); });
+    if (err) return api_error{400, std::move(err->code), std::move(err->message)};
+    if (plan.record_count() == 0)
+        return api_error{400, "INVALID_RECORD", "the body holds no records"};
     plan.finish();
     return std::nullopt;
 }

@@ -163,7 +163,7 @@ class http_api_test(server_test_case):
         self.assertIsNone(third.value)
         fourth = by_place[(0, offsets[3]["offset"])]
         self.assertEqual(fourth.key, b"42")
-        self.assertEqual(fourth.value, b"[1,2,3]")
+        self.assertEqual(fourth.value, b"[1, 2, 3]")  # JSON text as posted
         self.assertEqual(list(fourth.headers), [("n", b"7")])
 
         # The same records through GET, with paging.
