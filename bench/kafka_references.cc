@@ -1,5 +1,5 @@
-// kafka_references: the machine's own limits that bench/kafka_bench compares spate with, measured
-// in the same run as the Kafka load:
+// kafka_references: the machine's own limits that the benchmarks compare spate with, measured in
+// the same run (bench/kafka_bench, bench/http_bench, and bench/run for the whole table):
 //
 //   loopback  TCP bandwidth over 127.0.0.1: a sender thread writes 1 MiB buffers into one
 //             connection for a few seconds while a receiver thread reads them (the ceiling for a
@@ -11,6 +11,15 @@
 //             one 1 KiB appending pwrite + fdatasync, the floor under a durable acknowledgement,
 //             and (a diagnostic, --writers) the same bytes written by several threads at once,
 //             one file each, as a broker syncing several partitions does.
+//   memcpy    single-thread memcpy bandwidth between two buffers (256 MiB by default), touched
+//             before timing; the best of several copies (the ceiling for any in-memory pass that
+//             moves every byte once);
+//   fsync     the disk alone, for bench/run's table: latency percentiles (p50, p99, p99.9) of one
+//             1 KiB appending pwrite + fdatasync, and sequential 1 MiB pwrite + fdatasync
+//             bandwidth, in the directory given;
+//   json      simdjson On-Demand parse rate of the Nexmark bid JSON that the SQL benchmarks
+//             read (src/nexmark's generator and JSON writer, bids only), reading every key and
+//             value of every record; the median of several passes, MB/s and records/s.
 //
 // Output: one JSON line on stdout, then one human-readable line starting with "#". Errors exit 2.
 
@@ -28,9 +37,13 @@
 #include <thread>
 #include <vector>
 
+#include "nexmark/generator.h"
+#include "nexmark/json_writer.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -218,8 +231,15 @@ double parallel_write_sync_bandwidth(const fs::path& dir, int writers, size_t ch
     return static_cast<double>(each * static_cast<uint64_t>(writers)) / 1e6 / secs;
 }
 
-// p50 and p99 of one small appending pwrite + fdatasync, in microseconds.
-std::pair<double, double> small_sync_latency(const fs::path& path, size_t bytes, double seconds) {
+// Percentiles of one small appending pwrite + fdatasync, in microseconds.
+struct sync_latency {
+    double p50 = 0;
+    double p99 = 0;
+    double p999 = 0;
+    size_t samples = 0;
+};
+
+sync_latency small_sync_latency(const fs::path& path, size_t bytes, double seconds) {
     fd_guard fd(::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644));
     if (fd.get() < 0) throw ref_error(sys_error("open " + path.string()));
     std::vector<unsigned char> buf(bytes, 0x5a);
@@ -238,7 +258,7 @@ std::pair<double, double> small_sync_latency(const fs::path& path, size_t bytes,
     }
     fs::remove(path);
     std::sort(us.begin(), us.end());
-    return {percentile(us, 50), percentile(us, 99)};
+    return {percentile(us, 50), percentile(us, 99), percentile(us, 99.9), us.size()};
 }
 
 json disk(const fs::path& dir, uint64_t mib, size_t chunk, int writers, double latency_seconds) {
@@ -246,7 +266,8 @@ json disk(const fs::path& dir, uint64_t mib, size_t chunk, int writers, double l
         throw ref_error(fmt::format("--dir {}: not a directory", dir.string()));
     auto path = dir / fmt::format("kafka-references-{}.dat", ::getpid());
     double mb_per_s = write_sync_bandwidth(path, chunk, mib << 20, chunk);
-    auto [p50, p99] = small_sync_latency(path, 1024, latency_seconds);
+    auto lat = small_sync_latency(path, 1024, latency_seconds);
+    double p50 = lat.p50, p99 = lat.p99;
     json parallel = nullptr;
     if (writers > 1) {
         double v = parallel_write_sync_bandwidth(dir, writers, chunk, mib << 20, chunk);
@@ -262,10 +283,145 @@ json disk(const fs::path& dir, uint64_t mib, size_t chunk, int writers, double l
             {"parallel", parallel}};
 }
 
+// ---- fsync -------------------------------------------------------------------------------
+
+json fsync_limits(const fs::path& dir, uint64_t mib, size_t chunk, double latency_seconds) {
+    if (!fs::is_directory(dir))
+        throw ref_error(fmt::format("--dir {}: not a directory", dir.string()));
+    auto path = dir / fmt::format("machine-limits-{}.dat", ::getpid());
+    auto lat = small_sync_latency(path, 1024, latency_seconds);
+    if (lat.samples == 0) throw ref_error("fsync: no latency sample in the time given");
+    double mb_per_s = write_sync_bandwidth(path, chunk, mib << 20, chunk);
+    return {{"reference", "fsync"},
+            {"dir", dir.string()},
+            {"sync_1k_latency_us",
+             {{"p50", std::round(lat.p50)},
+              {"p99", std::round(lat.p99)},
+              {"p99.9", std::round(lat.p999)},
+              {"samples", lat.samples}}},
+            {"chunk_bytes", chunk},
+            {"bytes", mib << 20},
+            {"mb_per_s", std::round(mb_per_s * 10) / 10}};
+}
+
+// ---- memcpy ------------------------------------------------------------------------------
+
+json memcpy_limits(uint64_t mib, int repeat) {
+    size_t bytes = static_cast<size_t>(mib) << 20;
+    std::vector<unsigned char> src(bytes), dst(bytes);
+    // Touch both buffers so that page faults are not timed.
+    std::memset(src.data(), 0x5a, bytes);
+    std::memset(dst.data(), 0, bytes);
+    double best = 0;
+    uint64_t sink = 0;
+    for (int i = 0; i < repeat; ++i) {
+        src[static_cast<size_t>(i) % bytes] = static_cast<unsigned char>(i);
+        auto t0 = ref_clock::now();
+        std::memcpy(dst.data(), src.data(), bytes);
+        double secs = seconds_since(t0);
+        sink += dst[static_cast<size_t>(i) % bytes] + dst[bytes - 1];
+        best = std::max(best, static_cast<double>(bytes) / 1e6 / secs);
+    }
+    if (sink == 0xffffffffffffULL) std::fputc(' ', stderr); // keeps the copies observable
+    return {{"reference", "memcpy"},
+            {"bytes", bytes},
+            {"repeat", repeat},
+            {"mb_per_s", std::round(best * 10) / 10}};
+}
+
+// ---- json --------------------------------------------------------------------------------
+
+namespace od = simdjson::ondemand;
+
+// Bid records as JSON laid end to end in one buffer with simdjson's padding at its end, and
+// each record's span. The padding a record needs is the bytes after it, which are in the buffer.
+struct bid_json {
+    std::string bytes;
+    std::vector<std::pair<size_t, size_t>> spans;
+};
+
+bid_json make_bid_json(uint64_t bids) {
+    namespace nx = spate::nexmark;
+    bid_json out;
+    out.bytes.reserve(static_cast<size_t>(bids) * 260 + simdjson::SIMDJSON_PADDING);
+    out.spans.reserve(static_cast<size_t>(bids));
+    nx::generator gen{nx::generator_config{}};
+    while (out.spans.size() < bids) {
+        const nx::event& e = gen.next();
+        if (e.kind != nx::event_kind::bid) continue;
+        size_t at = out.bytes.size();
+        nx::append_json(e.b, out.bytes);
+        out.spans.emplace_back(at, out.bytes.size() - at);
+    }
+    out.bytes.append(simdjson::SIMDJSON_PADDING, ' ');
+    return out;
+}
+
+// Parses every record, reading every key and every value (numbers as int64, the rest as
+// strings); returns a checksum of what was read. Throws on a parse error.
+uint64_t parse_bids(const bid_json& corpus, od::parser& parser) {
+    uint64_t sum = 0;
+    for (auto [at, len] : corpus.spans) {
+        simdjson::padded_string_view view(corpus.bytes.data() + at, len, corpus.bytes.size() - at);
+        od::document doc;
+        od::object obj;
+        if (parser.iterate(view).get(doc) || doc.get_object().get(obj))
+            throw ref_error(fmt::format("json: bid at byte {} is not an object", at));
+        for (auto field_result : obj) {
+            od::field field;
+            std::string_view key;
+            od::json_type type;
+            if (std::move(field_result).get(field) || field.unescaped_key().get(key))
+                throw ref_error(fmt::format("json: bad key in the bid at byte {}", at));
+            sum += key.size();
+            od::value value = field.value();
+            if (value.type().get(type)) throw ref_error("json: bad value");
+            if (type == od::json_type::number) {
+                int64_t i = 0;
+                if (value.get_int64().get(i)) throw ref_error("json: bad number");
+                sum += static_cast<uint64_t>(i);
+            } else {
+                std::string_view s;
+                if (value.get_string().get(s)) throw ref_error("json: bad string");
+                sum += s.size();
+            }
+        }
+    }
+    return sum;
+}
+
+json json_limits(uint64_t bids, int repeat) {
+    auto t0 = ref_clock::now();
+    bid_json corpus = make_bid_json(bids);
+    double generate_seconds = seconds_since(t0);
+    size_t json_bytes = corpus.bytes.size() - simdjson::SIMDJSON_PADDING;
+    od::parser parser;
+    uint64_t check = parse_bids(corpus, parser); // warm-up, unmeasured
+    std::vector<double> secs;
+    for (int i = 0; i < repeat; ++i) {
+        auto p0 = ref_clock::now();
+        uint64_t sum = parse_bids(corpus, parser);
+        secs.push_back(seconds_since(p0));
+        if (sum != check) throw ref_error("json: passes over the same bytes disagree");
+    }
+    std::sort(secs.begin(), secs.end());
+    double median = secs[secs.size() / 2];
+    return {{"reference", "json"},
+            {"records", bids},
+            {"bytes", json_bytes},
+            {"repeat", repeat},
+            {"generate_seconds", std::round(generate_seconds * 100) / 100},
+            {"simdjson", fmt::format("{} ({})", SIMDJSON_STRINGIFY(SIMDJSON_VERSION),
+                                     simdjson::get_active_implementation()->name())},
+            {"mb_per_s", std::round(static_cast<double>(json_bytes) / 1e6 / median * 10) / 10},
+            {"records_per_s", std::round(static_cast<double>(bids) / median)}};
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"kafka_references: loopback TCP and raw disk bandwidth for bench/kafka_bench"};
+    CLI::App app{"kafka_references: the machine's limits (loopback TCP, disk, memcpy, simdjson) "
+                 "for bench/kafka_bench and bench/run"};
     app.require_subcommand(1);
     double seconds = 3;
     size_t write_bytes = 1 << 20;
@@ -290,6 +446,39 @@ int main(int argc, char** argv) {
     dk->add_option("--latency-seconds", latency_seconds,
                    "seconds of 1 KiB pwrite + fdatasync latency samples")
         ->capture_default_str();
+
+    std::string fsync_dir;
+    uint64_t fsync_mib = 256;
+    double fsync_latency_seconds = 2;
+    auto* fs_cmd = app.add_subcommand("fsync", "1 KiB pwrite + fdatasync latency percentiles and "
+                                               "1 MiB pwrite + fdatasync bandwidth");
+    fs_cmd->add_option("--dir", fsync_dir, "directory on the filesystem to measure")->required();
+    fs_cmd->add_option("--mib", fsync_mib, "MiB to write for the bandwidth")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20))
+        ->capture_default_str();
+    fs_cmd->add_option("--latency-seconds", fsync_latency_seconds, "seconds of latency samples")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+
+    uint64_t memcpy_mib = 256;
+    int memcpy_repeat = 5;
+    auto* mc = app.add_subcommand("memcpy", "single-thread memcpy bandwidth, best of --repeat");
+    mc->add_option("--mib", memcpy_mib, "MiB per buffer (two are allocated)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 16))
+        ->capture_default_str();
+    mc->add_option("--repeat", memcpy_repeat, "copies")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+
+    uint64_t json_records = 1'000'000;
+    int json_repeat = 3;
+    auto* js = app.add_subcommand("json", "simdjson On-Demand parse rate of Nexmark bid JSON");
+    js->add_option("--records", json_records, "bids to generate and parse")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
+        ->capture_default_str();
+    js->add_option("--repeat", json_repeat, "measured passes (median), after one warm-up")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -299,6 +488,25 @@ int main(int argc, char** argv) {
             r = loopback(seconds, write_bytes);
             human = fmt::format("loopback TCP, {} B writes: {:.1f} MB/s over {:.2f} s", write_bytes,
                                 r["mb_per_s"].get<double>(), r["seconds"].get<double>());
+        } else if (fs_cmd->parsed()) {
+            r = fsync_limits(fsync_dir, fsync_mib, 1 << 20, fsync_latency_seconds);
+            const auto& l = r["sync_1k_latency_us"];
+            human = fmt::format("fsync in {}: 1 KiB pwrite + fdatasync p50 {} us, p99 {} us, "
+                                "p99.9 {} us ({} samples); {} MiB in 1 MiB pwrite + fdatasync: "
+                                "{:.1f} MB/s",
+                                fsync_dir, l["p50"].dump(), l["p99"].dump(), l["p99.9"].dump(),
+                                l["samples"].dump(), fsync_mib, r["mb_per_s"].get<double>());
+        } else if (mc->parsed()) {
+            r = memcpy_limits(memcpy_mib, memcpy_repeat);
+            human = fmt::format("memcpy of {} MiB, one thread, best of {}: {:.1f} MB/s", memcpy_mib,
+                                memcpy_repeat, r["mb_per_s"].get<double>());
+        } else if (js->parsed()) {
+            r = json_limits(json_records, json_repeat);
+            human =
+                fmt::format("simdjson {} parse of {} Nexmark bids ({} bytes), median of {}: "
+                            "{:.1f} MB/s, {} records/s",
+                            r["simdjson"].get<std::string>(), json_records, r["bytes"].dump(),
+                            json_repeat, r["mb_per_s"].get<double>(), r["records_per_s"].dump());
         } else {
             r = disk(dir, mib, chunk, writers, latency_seconds);
             human = fmt::format("disk in {}: {} MiB in {} B pwrites, fdatasync per {} B: {:.1f} "
