@@ -75,9 +75,11 @@ class demo_test(server_test_case):
             self.assertTrue(0 <= humidity <= 100, rows)
             self.assertGreater(readings, 0)
 
-        # A window that started after the generator did and is closed holds, per device, the
-        # rate's share of readings: 400/s over 20 devices for 10 s is 200, less the ~2% that
-        # are invalid or late.
+        # A window that started after the generator did and is closed holds, per device, about
+        # the rate's share of readings: 400/s over 20 devices for 10 s is 200, less the ~2% that
+        # are invalid or late. The generator catches up in bursts stamped with the time of the
+        # burst when it falls behind (a loaded machine, a sanitizer build), so a window's
+        # share can be a little over or under.
         # (Late readings in the first batch read, before there is a watermark, make a window a
         # minute back with a handful of rows: only windows with every device count.)
         def full_windows(rows):
@@ -89,7 +91,7 @@ class demo_test(server_test_case):
         rows = self.wait_rows(server, "SELECT window_start, device, readings FROM sensor_averages",
                               full_windows, "a whole window")
         for _, device, readings in full_windows(rows):
-            self.assertTrue(180 <= readings <= 200, (device, readings))
+            self.assertTrue(160 <= readings <= 240, (device, readings))
 
         dead = self.records(server, "sensors_dead_letter", 3)
         self.assertGreaterEqual(len(dead), 3, server.describe())
