@@ -43,6 +43,7 @@
 #include <thread>
 #include <vector>
 
+#include "peer_load.h"
 #include "process_stats.h"
 
 #include <CLI/CLI.hpp>
@@ -91,35 +92,11 @@ int64_t now_ns() {
         .count();
 }
 
-void put_u64(unsigned char* p, uint64_t v) {
-    for (int i = 0; i < 8; ++i)
-        p[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-
-uint64_t get_u64(const unsigned char* p) {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i)
-        v |= static_cast<uint64_t>(p[i]) << (8 * i);
-    return v;
-}
-
-// Nearest-rank percentile of sorted values, in the values' unit.
-double percentile(const std::vector<double>& sorted, double p) {
-    if (sorted.empty()) return NAN;
-    auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-    rank = std::clamp<size_t>(rank, 1, sorted.size());
-    return sorted[rank - 1];
-}
-
-json distribution_us(std::vector<double> us) {
-    std::sort(us.begin(), us.end());
-    auto r = [](double v) { return std::isnan(v) ? json(nullptr) : json(std::round(v * 10) / 10); };
-    return {{"samples", us.size()},
-            {"p50", r(percentile(us, 50))},
-            {"p99", r(percentile(us, 99))},
-            {"p999", r(percentile(us, 99.9))},
-            {"max", r(us.empty() ? NAN : us.back())}};
-}
+// The message header codec and the latency summaries are shared with the peers' load tools.
+using peer_load::distribution_us;
+using peer_load::get_u64;
+using peer_load::percentile;
+using peer_load::put_u64;
 
 // ---- the processes' resources ------------------------------------------------------------
 
