@@ -204,13 +204,14 @@ def tcp_greets(port, expect_prefix, send=b""):
 
 class SpateServer(Server):
     """`spate server` on ephemeral Kafka, Postgres and HTTP ports; `port` is the Kafka one,
-    `pg_port` and `http_port` the others. `extra` are more server flags."""
+    `pg_port` and `http_port` the others. `partitions` is the default for new topics (the
+    server's own default when None); `extra` are more server flags."""
 
     name = "spate"
 
-    def __init__(self, data_dir, binary, flush_policy="always", partitions=1, extra=()):
+    def __init__(self, data_dir, binary, flush_policy="always", partitions=None, extra=()):
         super().__init__(data_dir)
-        self.binary = binary
+        self.binary = os.path.abspath(binary)
         self.flush_policy = flush_policy
         self.partitions = partitions
         self.extra = list(extra)
@@ -220,9 +221,9 @@ class SpateServer(Server):
     def command(self):
         return [self.binary, "server", "--data-dir", os.path.join(self.data_dir, "data"),
                 "--kafka-addr", "127.0.0.1:0", "--pg-addr", "127.0.0.1:0", "--http-addr",
-                "127.0.0.1:0", "--num-partitions", str(self.partitions),
-                "--log-flush-policy", self.flush_policy, "--log-flush-interval-ms",
-                "1000"] + self.extra
+                "127.0.0.1:0", "--log-flush-policy", self.flush_policy,
+                "--log-flush-interval-ms", "1000"] + \
+            (["--num-partitions", str(self.partitions)] if self.partitions else []) + self.extra
 
     def ready(self):
         text = open(self.out_path).read()
@@ -234,4 +235,8 @@ class SpateServer(Server):
         self.port = ports.get("kafka")
         self.pg_port = ports.get("postgres")
         self.http_port = ports.get("http")
-        return len(ports) == 3
+        return len(ports) == 3 and "spate server running" in text
+
+    def url(self, path):
+        """An HTTP URL of this server."""
+        return f"http://127.0.0.1:{self.http_port}{path}"
