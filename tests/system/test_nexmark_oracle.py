@@ -1,14 +1,14 @@
 """The Nexmark queries of bench/nexmark in spate against DuckDB on the same events.
 
 `spate nexmark` writes N events (NEXMARK_ORACLE_EVENTS, default 200,000) both into a server's
-topics and into NDJSON files; DuckDB (tests/oracle) computes each query's rows from the files.
-For every query, spate's bounded SELECT must give exactly DuckDB's rows; for the windowed ones,
-a materialized view must come to hold exactly DuckDB's rows for every window the watermark
-(4 s behind the last bid) has closed. With 1, 2 and 4 partitions, and across a restart
-(SIGTERM, then SIGKILL) between the two halves of the events. Some queries without a window
-are kept as views too (FULL_VIEWS), which must come to equal DuckDB's whole result. The top-N
-queries (q9, q18, q19) are compared on the columns that do not depend on how ties are broken
-(COMPARE_COLUMNS).
+topics and into NDJSON files; DuckDB (tests/oracle) computes each query's rows from the files
+with the query's DuckDB text, bench/nexmark/duckdb/NAME.sql. For every query, spate's bounded
+SELECT must give exactly DuckDB's rows; for the windowed ones, a materialized view must come to
+hold exactly DuckDB's rows for every window the watermark (4 s behind the last bid) has closed.
+With 1, 2 and 4 partitions, and across a restart (SIGTERM, then SIGKILL) between the two halves
+of the events. Some queries without a window are kept as views too (FULL_VIEWS), which must come
+to equal DuckDB's whole result. The top-N queries (q9, q18, q19) are compared on the columns
+that do not depend on how ties are broken (COMPARE_COLUMNS).
 NEXMARK_ORACLE_QUERIES="q3 q7" checks only some queries.
 
 Debian's /usr/bin/python3 with psycopg2 and confluent_kafka; node with tests/oracle's
@@ -36,6 +36,7 @@ sys.dont_write_bytecode = True
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 QUERY_DIR = ROOT / "bench" / "nexmark"
+DUCKDB_QUERY_DIR = QUERY_DIR / "duckdb"
 sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 sys.path.insert(0, str(ROOT / "tests" / "sql"))
 import oracle  # noqa: E402
@@ -52,155 +53,15 @@ NEXMARK_TIMEOUT_S = 120
 # The sources' watermark: this far behind the largest event time.
 WATERMARK_DELAY = datetime.timedelta(seconds=4)
 
-# q15 and q16's counts of bids, bidders and auctions in all and per price range.
-RANK_FILTERS = ["", " FILTER (WHERE price < 10000)",
-                " FILTER (WHERE price >= 10000 AND price < 1000000)",
-                " FILTER (WHERE price >= 1000000)"]
-RANGE_COUNTS = ", ".join([f"count(*){f}" for f in RANK_FILTERS]
-                         + [f"count(DISTINCT {c}){f}" for c in ("bidder", "auction")
-                            for f in RANK_FILTERS])
-CHANNEL_ID = ("CASE WHEN regexp_matches(url, '(&|^)channel_id=([^&]*)') "
-              "THEN regexp_extract(url, '(&|^)channel_id=([^&]*)', 2) END")
-
-# Each query in DuckDB's SQL over the NDJSON files: the same rows as bench/nexmark/NAME.sql.
-# Windows by epoch arithmetic (epoch_ms of a timestamp; make_timestamp takes microseconds).
-DUCKDB_SQL = {
-    "q0": 'SELECT auction, bidder, price, "dateTime", extra FROM bid',
-    "q1": 'SELECT auction, bidder, 0.908 * price AS price, "dateTime", extra FROM bid',
-    "q2": "SELECT auction, price FROM bid WHERE auction % 123 = 0",
-    # Each bid is in the five 10 s windows starting at its 2 s slot and the four before.
-    "q5_inner": """
-        SELECT auction, count(*) AS num, make_timestamp(ws * 1000) AS starttime,
-               make_timestamp((ws + 10000) * 1000) AS endtime
-        FROM (SELECT auction, (epoch_ms("dateTime") // 2000) * 2000 - k * 2000 AS ws
-              FROM bid, range(0, 5) AS r(k))
-        GROUP BY auction, ws""",
-    "q7_inner": """
-        SELECT max(price) AS maxprice,
-               make_timestamp((epoch_ms("dateTime") // 10000 + 1) * 10000000) AS "dateTime"
-        FROM bid
-        GROUP BY 2""",
-    "q3": """
-        SELECT P.name, P.city, P.state, A.id
-        FROM auction A JOIN person P ON A.seller = P.id
-        WHERE A.category = 10 AND P.state IN ('OR', 'ID', 'CA')""",
-    "q4": """
-        SELECT category, avg(final) AS final
-        FROM (SELECT max(B.price) AS final, A.category
-              FROM auction A JOIN bid B ON A.id = B.auction
-              WHERE B."dateTime" BETWEEN A."dateTime" AND A.expires
-              GROUP BY A.id, A.category)
-        GROUP BY category""",
-    # q5_inner's counts joined with each window's largest count.
-    "q5": """
-        WITH ab AS (
-            SELECT auction, count(*) AS num, ws
-            FROM (SELECT auction, (epoch_ms("dateTime") // 2000) * 2000 - k * 2000 AS ws
-                  FROM bid, range(0, 5) AS r(k))
-            GROUP BY auction, ws)
-        SELECT ab.auction, ab.num, make_timestamp(ab.ws * 1000) AS starttime,
-               make_timestamp((ab.ws + 10000) * 1000) AS endtime
-        FROM ab JOIN (SELECT ws, max(num) AS maxn FROM ab GROUP BY ws) m ON ab.ws = m.ws
-        WHERE ab.num >= m.maxn""",
-    "q7": """
-        WITH w AS (
-            SELECT max(price) AS maxprice,
-                   make_timestamp((epoch_ms("dateTime") // 10000 + 1) * 10000000) AS e
-            FROM bid GROUP BY 2)
-        SELECT B.auction, B.bidder, B.price, B."dateTime", B.extra
-        FROM bid B JOIN w ON B.price = w.maxprice
-        WHERE B."dateTime" BETWEEN w.e - INTERVAL 10 SECOND AND w.e""",
-    "q8": """
-        SELECT P.id, P.name, make_timestamp(P.ws * 1000) AS starttime
-        FROM (SELECT id, name, epoch_ms("dateTime") // 10000 * 10000 AS ws
-              FROM person GROUP BY ALL) P
-        JOIN (SELECT seller, epoch_ms("dateTime") // 10000 * 10000 AS ws
-              FROM auction GROUP BY ALL) A
-        ON P.id = A.seller AND P.ws = A.ws""",
-    "q9": """
-        SELECT id, "itemName", description, "initialBid", reserve, "dateTime", expires, seller,
-               category, extra, auction, bidder, price, bid_datetime, bid_extra
-        FROM (SELECT A.*, B.auction, B.bidder, B.price, B."dateTime" AS bid_datetime,
-                     B.extra AS bid_extra,
-                     row_number() OVER (PARTITION BY A.id
-                                        ORDER BY B.price DESC, B."dateTime" ASC) AS rownum
-              FROM auction A JOIN bid B ON A.id = B.auction
-              WHERE B."dateTime" BETWEEN A."dateTime" AND A.expires)
-        WHERE rownum <= 1""",
-    # A bidder's bids closer than 10 s to the previous one continue its session; a session
-    # ends 10 s after its last bid.
-    "q11": """
-        WITH o AS (
-            SELECT bidder, epoch_ms("dateTime") AS ms,
-                   lag(epoch_ms("dateTime")) OVER (PARTITION BY bidder ORDER BY "dateTime") AS prev
-            FROM bid),
-        s AS (
-            SELECT bidder, ms,
-                   sum(CASE WHEN prev IS NULL OR ms - prev >= 10000 THEN 1 ELSE 0 END)
-                       OVER (PARTITION BY bidder ORDER BY ms ROWS UNBOUNDED PRECEDING) AS sid
-            FROM o)
-        SELECT bidder, count(*) AS bid_count, make_timestamp(min(ms) * 1000) AS starttime,
-               make_timestamp((max(ms) + 10000) * 1000) AS endtime
-        FROM s GROUP BY bidder, sid""",
-    "q14": """
-        SELECT auction, bidder, 0.908 * price AS price,
-               CASE WHEN hour("dateTime") >= 8 AND hour("dateTime") <= 18 THEN 'dayTime'
-                    WHEN hour("dateTime") <= 6 OR hour("dateTime") >= 20 THEN 'nightTime'
-                    ELSE 'otherTime' END AS "bidTimeType",
-               "dateTime", extra, length(extra) - length(replace(extra, 'c', '')) AS c_counts
-        FROM bid
-        WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000""",
-    "q15": f"""
-        SELECT strftime("dateTime", '%Y-%m-%d') AS day, {RANGE_COUNTS}
-        FROM bid GROUP BY 1""",
-    "q16": f"""
-        SELECT channel, strftime("dateTime", '%Y-%m-%d') AS day,
-               max(strftime("dateTime", '%H:%M')) AS minute, {RANGE_COUNTS}
-        FROM bid GROUP BY 1, 2""",
-    "q17": """
-        SELECT auction, strftime("dateTime", '%Y-%m-%d') AS day, count(*) AS total_bids,
-               count(*) FILTER (WHERE price < 10000) AS rank1_bids,
-               count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids,
-               count(*) FILTER (WHERE price >= 1000000) AS rank3_bids,
-               min(price), max(price), avg(price), sum(price)
-        FROM bid GROUP BY 1, 2""",
-    "q18": """
-        SELECT auction, bidder, price, channel, url, "dateTime", extra
-        FROM bid
-        QUALIFY row_number() OVER (PARTITION BY bidder, auction ORDER BY "dateTime" DESC) <= 1""",
-    "q19": """
-        SELECT auction, bidder, price, channel, url, "dateTime", extra,
-               row_number() OVER (PARTITION BY auction ORDER BY price DESC) AS rank_number
-        FROM bid
-        QUALIFY rank_number <= 10""",
-    "q20": """
-        SELECT B.auction, B.bidder, B.price, B.channel, B.url, B."dateTime", B.extra,
-               A."itemName", A.description, A."initialBid", A.reserve, A."dateTime", A.expires,
-               A.seller, A.category, A.extra
-        FROM bid B JOIN auction A ON B.auction = A.id
-        WHERE A.category = 10""",
-    # DuckDB's regexp_extract gives '' where spate's (and Flink's) gives NULL: no match.
-    "q21": f"""
-        SELECT auction, bidder, price, channel,
-               CASE WHEN lower(channel) = 'apple' THEN '0'
-                    WHEN lower(channel) = 'google' THEN '1'
-                    WHEN lower(channel) = 'facebook' THEN '2'
-                    WHEN lower(channel) = 'baidu' THEN '3'
-                    ELSE {CHANNEL_ID} END AS channel_id
-        FROM bid
-        WHERE {CHANNEL_ID} IS NOT NULL
-           OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')""",
-    # split_index is 0-based, DuckDB's lists 1-based; both give NULL past the end.
-    "q22": """
-        SELECT auction, bidder, price, channel, string_split(url, '/')[4] AS dir1,
-               string_split(url, '/')[5] AS dir2, string_split(url, '/')[6] AS dir3
-        FROM bid""",
-}
+# Each query in DuckDB's SQL over the NDJSON files, bench/nexmark/duckdb/NAME.sql: the same rows
+# as bench/nexmark/NAME.sql. In this order (the bounded checks split the list in two).
+DUCKDB_QUERIES = ["q0", "q1", "q2", "q5_inner", "q7_inner", "q3", "q4", "q5", "q7", "q8", "q9",
+                  "q11", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22"]
 # The tables of the queries that read more than the bids.
 TABLES = {"q3": ("auction", "person"), "q4": ("auction", "bid"), "q8": ("auction", "person"),
           "q9": ("auction", "bid"), "q20": ("auction", "bid")}
 # NEXMARK_ORACLE_QUERIES="q0 q5" checks only those (for a manual run).
-QUERIES = os.environ.get("NEXMARK_ORACLE_QUERIES", "").split() or list(DUCKDB_SQL)
+QUERIES = os.environ.get("NEXMARK_ORACLE_QUERIES", "").split() or DUCKDB_QUERIES
 # The windowed queries (kept as materialized views) and the position of their window's end,
 # or of a time at most VIEW_TIME_LAG before it (q7: the bid's time, within the 10 s up to its
 # window's end; q8: the window's start).
@@ -229,9 +90,9 @@ DATETIME_RE = re.compile(rb'"dateTime":"([^"]+)"')
 KEY_FIELD = {"person": "id", "auction": "id", "bid": "auction"}
 
 
-def query_text(name):
-    """bench/nexmark/NAME.sql without its comment lines."""
-    lines = (QUERY_DIR / f"{name}.sql").read_text().splitlines()
+def query_text(name, directory=QUERY_DIR):
+    """bench/nexmark/NAME.sql (or directory's) without its comment lines."""
+    lines = (directory / f"{name}.sql").read_text().splitlines()
     return "\n".join(line for line in lines if not line.lstrip().startswith("--")).strip()
 
 
@@ -292,7 +153,7 @@ class nexmark_oracle_test(server_test_case):
         # One DuckDB process per query, two at a time, each loading the files it reads.
         def expected_lines(q):
             tables = {t: cls.full / f"{t}.json" for t in TABLES.get(q, ("bid",))}
-            return oracle.duckdb_lines(DUCKDB_SQL[q], tables)
+            return oracle.duckdb_lines(query_text(q, DUCKDB_QUERY_DIR), tables)
 
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             lines = pool.map(expected_lines, QUERIES)
