@@ -88,6 +88,23 @@ class HeadlineTest(unittest.TestCase):
         self.assertAlmostEqual(row["ratio"], 3.0)
         self.assertIn("Redis", row["reference"])
 
+    def test_nexmark_shown_queries_and_the_median_of_all(self):
+        def runs(rate):
+            return [{"nexmark_events_s": rate, "events_s_per_core": rate / 2,
+                     "cpu_s_per_m_events": 0.5, "peak_rss_mib": 100.0}]
+        nexmark = {"queries": {"q0": runs(4e6), "q5": runs(1e6), "q9": runs(3e6)},
+                   "duckdb": {"queries": {"q0": {"events_s": 2e6}, "q5": {"events_s": 2e6},
+                                          "q9": {"events_s": 1e6},
+                                          "q7": {"error": "not run"}}}}
+        rows = rows_by_workload(headline.headline(doc_with(bench("nexmark", nexmark))))
+        self.assertAlmostEqual(rows["q0 pass-through, bids per core-second"]["ratio"], 0.2)
+        self.assertAlmostEqual(rows["q0, all Nexmark events/s"]["ratio"], 2.0)
+        self.assertAlmostEqual(rows["q5, all Nexmark events/s"]["ratio"], 0.5)
+        self.assertNotIn("q9, all Nexmark events/s", rows)  # counted in the median only
+        (all_rows,) = [r for w, r in rows.items() if w.startswith("all 3 queries")]
+        self.assertAlmostEqual(all_rows["ratio"], 2.0)  # median of 2.0, 0.5 and 3.0
+        self.assertIn("0.50x to 3.00x", all_rows["workload"])
+
     def test_failed_or_missing_benchmarks_leave_no_rows(self):
         self.assertEqual(headline.headline(doc_with(bench("kafka", KAFKA, status=1))), [])
         self.assertEqual(headline.headline(doc_with(bench("kafka", None))), [])
