@@ -20,12 +20,16 @@ def dig(obj, *path):
 
 
 def row(area, workload, value, unit, reference, ref_value, cpu_s_per_m=None, rss_mib=None,
-        higher_is_better=True):
-    """ratio: spate / reference for rates; reference / spate for times (so > 1 is better)."""
+        higher_is_better=True, latency_us=None):
+    """ratio: spate / reference for rates; reference / spate for times (so > 1 is better).
+    latency_us: spate's (p50, p99, p99.9) in the workload, where the tool measures one."""
     r = ratio(value, ref_value) if higher_is_better else ratio(ref_value, value)
+    if latency_us is not None and all(v is None for v in latency_us):
+        latency_us = None
     return {"area": area, "workload": workload, "spate": value, "unit": unit,
             "reference": reference, "reference_value": ref_value, "ratio": r,
-            "spate_cpu_s_per_m": cpu_s_per_m, "spate_peak_rss_mib": rss_mib}
+            "spate_cpu_s_per_m": cpu_s_per_m, "spate_peak_rss_mib": rss_mib,
+            "spate_latency_us": list(latency_us) if latency_us else None}
 
 
 def limit(doc, name, *path):
@@ -55,11 +59,15 @@ def kafka_rows(doc):
     def case(name, *path):
         return dig(cases, name, *path)
 
+    def delivery(name):
+        return tuple(case(name, f"delivery_{p}_us") for p in ("p50", "p99", "p999"))
+
     rows.append(row("Kafka protocol", "produce 1 KiB, acks=all, fsync before ack (MB/s)",
                     case("produce_1k_acksall", "mb_per_s"), "MB/s",
                     "sequential write + fdatasync (limit)", disk,
                     case("produce_1k_acksall", "server_cpu_us_per_msg"),
-                    case("produce_1k_acksall", "server_peak_rss_mib")))
+                    case("produce_1k_acksall", "server_peak_rss_mib"),
+                    latency_us=delivery("produce_1k_acksall")))
     rows.append(row("Kafka protocol", "consume 1 KiB from the start (MB/s)",
                     case("consume_1k", "mb_per_s"), "MB/s", "loopback TCP (limit)", loop,
                     case("consume_1k", "server_cpu_us_per_msg"),
@@ -68,13 +76,16 @@ def kafka_rows(doc):
     rows.append(row("Kafka protocol", "produce 100 B, acks=1 (msgs/s)", produce100, "msgs/s",
                     "1,000,000 msgs/s per core (target)", 1_000_000 * (doc["machine"]["cores"] or 1),
                     case("produce_100b_acks1", "server_cpu_us_per_msg"),
-                    case("produce_100b_acks1", "server_peak_rss_mib")))
+                    case("produce_100b_acks1", "server_peak_rss_mib"),
+                    latency_us=delivery("produce_100b_acks1")))
     rows.append(row("Kafka protocol", "produce -> consume p99 at 10,000 msgs/s (µs)",
                     case("latency_10k_acks1", "latency_p99_us"), "µs",
                     "1 KiB pwrite + fdatasync p99 (limit)", limit(doc, "fsync",
                                                                 "sync_1k_latency_us", "p99"),
                     None, case("latency_10k_acks1", "server_peak_rss_mib"),
-                    higher_is_better=False))
+                    higher_is_better=False,
+                    latency_us=tuple(case("latency_10k_acks1", f"latency_{p}_us")
+                                     for p in ("p50", "p99", "p999"))))
     return [r for r in rows if r["spate"] is not None]
 
 
@@ -85,7 +96,8 @@ def http_rows(doc):
     return [row("HTTP", "POST NDJSON records, 16 connections (records/s)",
                 dig(s, "ingest_c16", "records_per_s"), "records/s",
                 "Kafka protocol produce, same run (peer path)", s.get("kafka_msgs_per_s"),
-                dig(s, "ingest_c16", "server_cpu_s_per_m"), s.get("peak_rss_mib"))]
+                dig(s, "ingest_c16", "server_cpu_s_per_m"), s.get("peak_rss_mib"),
+                latency_us=tuple(dig(s, "ingest_c16", f"{p}_us") for p in ("p50", "p99", "p999")))]
 
 
 PEER_CASES = [("produce_100b", "produce 100 B"), ("consume_100b", "consume 100 B"),
@@ -109,7 +121,9 @@ def peer_rows(doc):
                                 "(msgs/s)", mine["msgs_per_s"], "msgs/s",
                                 f"{name} (cpu s/M {fmt_num(theirs.get('server_cpu_s_per_m'), 2)})",
                                 theirs.get("msgs_per_s"), mine.get("server_cpu_s_per_m"),
-                                mine.get("server_peak_rss_mib")))
+                                mine.get("server_peak_rss_mib"),
+                                latency_us=tuple(mine.get(f"{p}_us")
+                                                 for p in ("p50", "p99", "p999"))))
     return rows
 
 
@@ -188,7 +202,9 @@ def scaling_rows(doc):
         rows.append(row("Scaling", f"produce over {last['point']:,} connections (msgs/s)",
                         last.get("msgs_per_s"), "msgs/s",
                         f"the same over {first['point']} connection", first.get("msgs_per_s"),
-                        last.get("server_cpu_s_per_m"), last.get("server_peak_rss_mib")))
+                        last.get("server_cpu_s_per_m"), last.get("server_peak_rss_mib"),
+                        latency_us=tuple(dig(last, "latency_us", p)
+                                         for p in ("p50", "p99", "p999"))))
     keys = summary.get("keys") or []
     if len(keys) > 1:
         first, last = keys[0], keys[-1]
@@ -221,18 +237,23 @@ def fmt_value(v, unit):
 
 def headline_markdown(rows):
     out = ["| area | workload | spate | reference | reference's figure | spate / reference | "
-           "spate CPU s per M events | spate peak RSS MiB |",
-           "|---|---|---:|---|---:|---:|---:|---:|"]
+           "spate latency p50 / p99 / p99.9 µs | spate CPU s per M events | "
+           "spate peak RSS MiB |",
+           "|---|---|---:|---|---:|---:|---:|---:|---:|"]
     for r in rows:
         if r.get("error"):
-            out.append(f"| {r['area']} | could not be summarized: {r['error']} | | | | | | |")
+            out.append(f"| {r['area']} | could not be summarized: {r['error']} | | | | | | | |")
             continue
         ratio_text = "–" if r["ratio"] is None else f"{r['ratio']:.2f}x"
+        lat = r.get("spate_latency_us")
+        lat_text = " / ".join(fmt_num(v) for v in lat) if lat else "–"
         out.append(f"| {r['area']} | {r['workload']} | {fmt_value(r['spate'], r['unit'])} | "
                    f"{r['reference']} | {fmt_value(r['reference_value'], r['unit'])} | "
-                   f"{ratio_text} | {fmt_num(r['spate_cpu_s_per_m'], 2)} | "
+                   f"{ratio_text} | {lat_text} | {fmt_num(r['spate_cpu_s_per_m'], 2)} | "
                    f"{fmt_num(r['spate_peak_rss_mib'])} |")
     out += ["", "Ratios above 1 favour spate: for rates spate / reference, for times and "
             "latencies reference / spate. CPU seconds per million events are the server's "
-            "(utime + stime) over the case."]
+            "(utime + stime) over the case. Latencies are each tool's own (see each benchmark's "
+            "section): for bulk produce runs, enqueue -> acknowledgement with the whole run "
+            "enqueued at once, a queueing figure rather than a latency under light load."]
     return "\n".join(out)

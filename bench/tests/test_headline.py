@@ -48,7 +48,8 @@ KAFKA = {"summary": {"servers": {"0": {"cases": {
     "consume_1k": {"mb_per_s": 1000.0, "server_cpu_us_per_msg": 0.5,
                    "server_peak_rss_mib": 30.0},
     "produce_100b_acks1": {"msgs_per_s": 3_000_000.0, "server_cpu_us_per_msg": 0.1},
-    "latency_10k_acks1": {"latency_p99_us": 1000.0},
+    "latency_10k_acks1": {"latency_p50_us": 400.0, "latency_p99_us": 1000.0,
+                          "latency_p999_us": 2000.0},
 }}}}}
 
 BATCH = {"results": [{"query": "count",
@@ -73,6 +74,8 @@ class HeadlineTest(unittest.TestCase):
         # A latency: the reference over spate, so a slower spate gives less than 1.
         latency = rows["produce -> consume p99 at 10,000 msgs/s (µs)"]
         self.assertAlmostEqual(latency["ratio"], 0.5)
+        self.assertEqual(latency["spate_latency_us"], [400.0, 1000.0, 2000.0])
+        self.assertIsNone(produce["spate_latency_us"])  # the tool gave none
 
     def test_batch_times_and_cpu_per_million_rows(self):
         (row,) = headline.headline(doc_with(bench("batch", BATCH)))
@@ -121,6 +124,7 @@ class HeadlineTest(unittest.TestCase):
     def test_markdown_marks_missing_figures(self):
         text = headline.headline_markdown(headline.headline(doc_with(bench("kafka", KAFKA))))
         self.assertIn("| 0.50x |", text)
+        self.assertIn("| 400 / 1,000 / 2,000 |", text)
         self.assertIn("500 MB/s", text)
 
 
