@@ -290,45 +290,66 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
     // (With ignore_errors, bad rows are skipped in the one pass that writes.)
     const int passes = o.ignore_errors ? 1 : 2;
     uint64_t done_before = 0;
-    auto read_all = [&](auto&& each) {
-        files::chunk_reader reader(table);
-        files::chunk_parser parser(table, columns);
+    // One pass over the file, a chunk at a time: next() parses the next chunk into `b` and
+    // returns false at the end.
+    struct file_pass {
+        file_pass(const files::file_table& t, std::vector<uint32_t> projection)
+            : reader(t), parser(t, std::move(projection)) {}
+        files::chunk_reader reader;
+        files::chunk_parser parser;
         files::parse_stats stats;
-        if (control) control->bytes_total = reader.total_bytes() * uint64_t(passes);
-        for (;;) {
-            if (control) {
-                control->bytes_done = done_before + reader.bytes_read();
-                if (control->cancelled) throw sql::sql_error("57014", canceled_message, c.pos);
-            }
-            auto next = reader.next();
-            if (!next) throw sql::sql_error("58030", next.err().message, c.pos);
-            if (!next.value()) break;
-            columnar::batch b = columnar::batch::with_types(parser.output_types());
-            if (auto r = parser.parse(*next.value(), b, stats); !r)
-                throw sql::sql_error("22P04", r.err().message, c.pos);
-            each(b);
-        }
-        done_before += reader.total_bytes();
-        return stats;
     };
-    if (!o.ignore_errors) read_all([](const columnar::batch&) {});
+    auto start_pass = [&] {
+        auto pass = std::make_unique<file_pass>(table, columns);
+        if (control) control->bytes_total = pass->reader.total_bytes() * uint64_t(passes);
+        return pass;
+    };
+    auto next = [&](file_pass& pass, columnar::batch& b) {
+        if (control) {
+            control->bytes_done = done_before + pass.reader.bytes_read();
+            if (control->cancelled) throw sql::sql_error("57014", canceled_message, c.pos);
+        }
+        auto chunk = pass.reader.next();
+        if (!chunk) throw sql::sql_error("58030", chunk.err().message, c.pos);
+        if (!chunk.value()) {
+            done_before += pass.reader.total_bytes();
+            return false;
+        }
+        b = columnar::batch::with_types(pass.parser.output_types());
+        if (auto r = pass.parser.parse(*chunk.value(), b, pass.stats); !r)
+            throw sql::sql_error("22P04", r.err().message, c.pos);
+        return true;
+    };
+    if (!o.ignore_errors) {
+        auto check = start_pass();
+        columnar::batch b;
+        while (next(*check, b)) {
+        }
+    }
 
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     std::vector<partition_records> pending(parts.size());
-    std::vector<std::pair<size_t, std::vector<std::byte>>> ready;
-    uint64_t written = 0;
+    // Batches cut and not yet appended: partition, bytes, records.
+    struct cut_batch {
+        size_t partition;
+        std::vector<std::byte> bytes;
+        size_t records;
+    };
+    std::vector<cut_batch> ready;
+    uint64_t written = 0;  // records encoded
+    uint64_t appended = 0; // records durable in the log
     size_t round_robin = 0;
     std::vector<std::string> values;
     std::string key_text;
     auto cut = [&](size_t p) {
         auto& pr = pending[p];
         if (!pr.count) return;
-        ready.emplace_back(p, pr.builder.build());
+        ready.push_back(cut_batch{p, pr.builder.build(), pr.count});
         pr = partition_records{};
     };
-    auto stats = read_all([&](const columnar::batch& b) {
+    auto encode = [&](const columnar::batch& b) {
         columnar::batch body = b;
         body.columns.resize(names.size());
         if (json)
@@ -354,24 +375,41 @@ asio::awaitable<statement_result> engine::copy_from(const sql::copy_statement& c
             // Batches stay well under Kafka's default max.message.bytes (1 MiB).
             if (pr.bytes >= (512 << 10)) cut(p);
         }
-    });
+    };
+    // Appends the batches cut so far, each on its partition's shard, and waits until each is
+    // synced; memory stays at about a chunk's worth whatever the file's size.
+    auto append_ready = [&]() -> asio::awaitable<void> {
+        for (auto& batch : ready) {
+            auto ref = parts[batch.partition];
+            auto data = std::make_shared<std::vector<std::byte>>(std::move(batch.bytes));
+            auto op = runtime::invoke_on(_broker.executor(ref.shard), [this, ref, data, topic] {
+                return append_synced(ref, topic, data);
+            });
+            std::string err = co_await std::move(op);
+            if (!err.empty())
+                throw sql::sql_error("58030",
+                                     fmt::format("appending to {}: {} ({} record(s) of the file "
+                                                 "were written before it)",
+                                                 ref.log->name(), err, appended),
+                                     c.pos);
+            appended += batch.records;
+        }
+        ready.clear();
+    };
+    auto load = start_pass();
+    columnar::batch b;
+    while (next(*load, b)) {
+        encode(b);
+        if (!ready.empty()) {
+            auto op = append_ready();
+            co_await std::move(op);
+        }
+    }
     for (size_t p = 0; p < pending.size(); ++p)
         cut(p);
-    // Each batch is appended on its partition's shard and acknowledged once synced.
-    for (auto& [p, bytes] : ready) {
-        auto ref = parts[p];
-        auto data = std::make_shared<std::vector<std::byte>>(std::move(bytes));
-        auto op = runtime::invoke_on(_broker.executor(ref.shard), [this, ref, data, topic] {
-            return append_synced(ref, topic, data);
-        });
-        std::string err = co_await std::move(op);
-        if (!err.empty())
-            throw sql::sql_error("58030",
-                                 fmt::format("appending to {}: {} ({} record(s) of the file were "
-                                             "not written)",
-                                             ref.log->name(), err, written),
-                                 c.pos);
-    }
+    auto last = append_ready();
+    co_await std::move(last);
+    const auto& stats = load->stats;
     statement_result r;
     r.tag = fmt::format("COPY {}", written);
     if (stats.skipped)
