@@ -12,43 +12,20 @@
 // @duckdb/node-api is installed in tests/oracle/node_modules by scripts/bootstrap; it is
 // loaded from there with createRequire. Exit status 1 on a DuckDB error, 2 on bad arguments.
 
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { defaultModules, duckdbInstanceClass, parseFlags } from './duckdb_flags.mjs';
 
 function parseArgs(argv) {
-  const options = { sql: null, repeat: 3, threads: 2,
-                    modules: join(repo, 'tests', 'oracle', 'node_modules') };
-  for (let i = 0; i < argv.length; i += 2) {
-    const value = argv[i + 1];
-    if (value === undefined) usage(`${argv[i]} needs a value`);
-    switch (argv[i]) {
-      case '--sql': options.sql = value; break;
-      case '--repeat': options.repeat = positive(argv[i], value); break;
-      case '--threads': options.threads = positive(argv[i], value); break;
-      case '--modules': options.modules = value; break;
-      default: usage(`unknown option ${argv[i]}`);
-    }
-  }
-  if (!options.sql) usage('--sql is required');
+  const options = parseFlags(argv, { '--sql': ['sql', 'text'], '--repeat': ['repeat', 'count'],
+                                     '--threads': ['threads', 'count'],
+                                     '--modules': ['modules', 'text'] },
+                             { sql: null, repeat: 3, threads: 2, modules: defaultModules },
+                             'batch_duckdb', "node batch_duckdb.mjs --sql 'SELECT ...' " +
+                             '[--repeat N] [--threads N] [--modules DIR]');
+  if (!options.sql) options.fail('--sql is required');
   return options;
-}
-
-function positive(flag, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) usage(`${flag} must be a positive integer, not '${text}'`);
-  return n;
-}
-
-function usage(message) {
-  process.stderr.write(`batch_duckdb: ${message}\n` +
-                       "usage: node batch_duckdb.mjs --sql 'SELECT ...' [--repeat N] " +
-                       '[--threads N] [--modules DIR]\n');
-  process.exit(2);
 }
 
 function vmhwmKib() {
@@ -63,8 +40,7 @@ function asText(v) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const require = createRequire(join(options.modules, 'noop.js'));
-  const { DuckDBInstance } = require('@duckdb/node-api');
+  const DuckDBInstance = duckdbInstanceClass(options.modules);
   const instance = await DuckDBInstance.create(':memory:', { threads: String(options.threads) });
   const connection = await instance.connect();
   const idle = vmhwmKib();

@@ -21,48 +21,28 @@
 // arguments, else 0.
 
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
+import { defaultModules, duckdbInstanceClass, parseFlags, repo } from './duckdb_flags.mjs';
+
 const script = fileURLToPath(import.meta.url);
-const repo = resolve(dirname(script), '..');
 const queryDir = join(repo, 'bench', 'nexmark', 'duckdb');
 const TABLES = ['person', 'auction', 'bid'];
 
 function parseArgs(argv) {
-  const options = { data: null, queries: null, one: null, repeat: 3, threads: 2,
-                    modules: join(repo, 'tests', 'oracle', 'node_modules') };
-  for (let i = 0; i < argv.length; i += 2) {
-    const value = argv[i + 1];
-    if (value === undefined) usage(`${argv[i]} needs a value`);
-    switch (argv[i]) {
-      case '--data': options.data = value; break;
-      case '--queries': options.queries = value.split(',').filter((q) => q); break;
-      case '--one': options.one = value; break;
-      case '--repeat': options.repeat = positive(argv[i], value); break;
-      case '--threads': options.threads = positive(argv[i], value); break;
-      case '--modules': options.modules = value; break;
-      default: usage(`unknown option ${argv[i]}`);
-    }
-  }
-  if (!options.data) usage('--data is required');
+  const options = parseFlags(argv, { '--data': ['data', 'text'], '--queries': ['queries', 'list'],
+                                     '--one': ['one', 'text'], '--repeat': ['repeat', 'count'],
+                                     '--threads': ['threads', 'count'],
+                                     '--modules': ['modules', 'text'] },
+                             { data: null, queries: null, one: null, repeat: 3, threads: 2,
+                               modules: defaultModules },
+                             'nexmark_duckdb', 'node nexmark_duckdb.mjs --data DIR ' +
+                             '[--queries q0,q1,...] [--repeat N] [--threads N] [--modules DIR]');
+  if (!options.data) options.fail('--data is required');
   return options;
-}
-
-function positive(flag, text) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) usage(`${flag} must be a positive integer, not '${text}'`);
-  return n;
-}
-
-function usage(message) {
-  process.stderr.write(`nexmark_duckdb: ${message}\n` +
-                       'usage: node nexmark_duckdb.mjs --data DIR [--queries q0,q1,...] ' +
-                       '[--repeat N] [--threads N] [--modules DIR]\n');
-  process.exit(2);
 }
 
 function median(values) {
@@ -106,8 +86,7 @@ async function timed(fn) {
 async function runOne(options) {
   const sql = readFileSync(join(queryDir, `${options.one}.sql`), 'utf8').split('\n')
     .filter((line) => !line.trimStart().startsWith('--')).join('\n').trim();
-  const require = createRequire(join(options.modules, 'noop.js'));
-  const { DuckDBInstance } = require('@duckdb/node-api');
+  const DuckDBInstance = duckdbInstanceClass(options.modules);
   const structs = columnStructs();
   const runs = [];
   let tables = null;
