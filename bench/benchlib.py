@@ -85,9 +85,9 @@ def build_type(build_dir):
         return "?"
 
 
-def run_json(cmd, timeout):
+def run_json(cmd, timeout, show_stderr=False):
     """Runs a load tool that prints one JSON line (and '#' comment lines); returns the parsed
-    JSON, which must say "ok": true."""
+    JSON, which must say "ok": true. show_stderr: also log what the tool wrote on stderr."""
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -98,6 +98,9 @@ def run_json(cmd, timeout):
             result = json.loads(line)
         elif line.startswith("#"):
             log("      " + line[1:].strip())
+    if show_stderr:
+        for line in p.stderr.splitlines():
+            log("      stderr: " + line)
     if p.returncode != 0 or result is None or not result.get("ok"):
         why = result.get("error") if result else p.stderr.strip()[-500:]
         raise BenchError(f"{' '.join(cmd)} exited {p.returncode}: {why}")
