@@ -127,6 +127,7 @@ class Server:
 
     name = "?"
     stop_signal = signal.SIGTERM
+    start_timeout = 30  # seconds to start listening (more under a wrapper such as valgrind)
 
     def __init__(self, data_dir):
         self.data_dir = data_dir
@@ -150,7 +151,7 @@ class Server:
         cmd = self.command()
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
             self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=self.data_dir)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise BenchError(f"{self.name} exited {self.proc.returncode} before listening: "
@@ -160,7 +161,8 @@ class Server:
             time.sleep(0.05)
         self.proc.kill()
         self.proc.wait()
-        raise BenchError(f"{self.name} did not listen within 30 s: {self.output_tail()}")
+        raise BenchError(f"{self.name} did not listen within {self.start_timeout} s: "
+                         f"{self.output_tail()}")
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -212,21 +214,26 @@ class SpateServer(Server):
 
     name = "spate"
 
-    def __init__(self, data_dir, binary, flush_policy="always", partitions=None, extra=()):
+    def __init__(self, data_dir, binary, flush_policy="always", partitions=None, extra=(),
+                 wrapper=()):
         super().__init__(data_dir)
         self.binary = os.path.abspath(binary)
         self.flush_policy = flush_policy
         self.partitions = partitions
         self.extra = list(extra)
+        self.wrapper = list(wrapper)  # a command the server runs under (perf, valgrind)
         self.pg_port = None
         self.http_port = None
 
     def command(self):
-        return [self.binary, "server", "--data-dir", os.path.join(self.data_dir, "data"),
-                "--kafka-addr", "127.0.0.1:0", "--pg-addr", "127.0.0.1:0", "--http-addr",
-                "127.0.0.1:0", "--log-flush-policy", self.flush_policy,
-                "--log-flush-interval-ms", "1000"] + \
-            (["--num-partitions", str(self.partitions)] if self.partitions else []) + self.extra
+        cmd = self.wrapper + [
+            self.binary, "server", "--data-dir", os.path.join(self.data_dir, "data"),
+            "--kafka-addr", "127.0.0.1:0", "--pg-addr", "127.0.0.1:0", "--http-addr",
+            "127.0.0.1:0", "--log-flush-policy", self.flush_policy,
+            "--log-flush-interval-ms", "1000"]
+        if self.partitions:
+            cmd += ["--num-partitions", str(self.partitions)]
+        return cmd + self.extra
 
     def ready(self):
         text = open(self.out_path).read()
@@ -243,3 +250,19 @@ class SpateServer(Server):
     def url(self, path):
         """An HTTP URL of this server."""
         return f"http://127.0.0.1:{self.http_port}{path}"
+
+    def problems_logged(self):
+        """Lines the server logged at warn level or above."""
+        try:
+            with open(self.err_path) as f:
+                return [line for line in f.read().splitlines()
+                        if re.search(r"\] \[(warning|error|critical)\]", line)]
+        except OSError:
+            return []
+
+    def connect(self):
+        """A psycopg2 connection (autocommit) to the server's Postgres port."""
+        import psycopg2
+        c = psycopg2.connect(host="127.0.0.1", port=self.pg_port, user="bench", dbname="spate")
+        c.autocommit = True
+        return c
