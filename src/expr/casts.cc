@@ -87,7 +87,7 @@ void to_varchar(const kernel_call& c) {
 
 void string_identity(const kernel_call& c) {
     c.out->borrow_strings(*c.args[0]);
-    std::memcpy(c.out->strs(), c.strs(0), c.rows * sizeof(columnar::string_ref));
+    if (c.rows) std::memcpy(c.out->strs(), c.strs(0), c.rows * sizeof(columnar::string_ref));
 }
 
 void varchar_to_json(const kernel_call& c) {
@@ -354,7 +354,9 @@ kernel_fn cast_kernel(data_type from, data_type to) {
         return nullptr;
     case type_id::boolean:
         if (f == type_id::boolean)
-            return [](const kernel_call& c) { std::memcpy(c.out->bools(), c.bools(0), c.rows); };
+            return [](const kernel_call& c) {
+                if (c.rows) std::memcpy(c.out->bools(), c.bools(0), c.rows);
+            };
         if (f == type_id::varchar || f == type_id::int32) return to_boolean;
         return nullptr;
     case type_id::timestamp:

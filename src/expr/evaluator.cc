@@ -145,7 +145,9 @@ column_ptr eval_constant(const compiled_node& n, const batch& in, row_errors&) {
         if (in.rows) std::memset(c->validity_for_write(), 0, in.rows);
     } else {
         switch (c->physical()) {
-        case physical_type::boolean: std::memset(c->bools(), v.as_bool() ? 1 : 0, in.rows); break;
+        case physical_type::boolean:
+            if (in.rows) std::memset(c->bools(), v.as_bool() ? 1 : 0, in.rows);
+            break;
         case physical_type::i64: std::fill_n(c->i64(), in.rows, v.as_i64()); break;
         case physical_type::f64: std::fill_n(c->f64(), in.rows, v.as_f64()); break;
         case physical_type::str: {
@@ -232,7 +234,8 @@ column_ptr eval_logic(const compiled_node& n, const batch& in, row_errors& error
     todo.resize(m);
     auto out = new_column(columnar::type_id::boolean, in.rows);
     uint8_t* ob = out->bools();
-    std::memcpy(ob, lb, in.rows); // decided rows keep the left value
+    // Decided rows keep the left value. (An empty batch's columns may have no buffers at all.)
+    if (in.rows) std::memcpy(ob, lb, in.rows);
     if (todo.empty()) return out;
     column_ptr r = eval_subset(*n.children[1], in, todo, errors);
     const uint8_t* rb = r->bools();

@@ -36,6 +36,18 @@ TEST(three_valued_logic, and_or_not) {
               (std::vector<std::string>{"f", "f", "f", "t", "t", "t", "NULL", "NULL", "NULL"}));
 }
 
+TEST(three_valued_logic, empty_batches_give_empty_results) {
+    // A batch with no rows may have columns without buffers; no kernel may touch them (the
+    // sanitizer build checks that no null pointer reaches memcpy or memset).
+    auto empty = make_batch({type_id::boolean, type_id::boolean}, {});
+    auto a = col(0, type_id::boolean), c = col(1, type_id::boolean);
+    EXPECT_TRUE(eval_rows(make_and(a, c), empty).empty());
+    EXPECT_TRUE(eval_rows(make_or(a, c), empty).empty());
+    EXPECT_TRUE(eval_rows(make_not(a), empty).empty());
+    EXPECT_TRUE(eval_rows(make_and(make_constant(boolean(true)), a), empty).empty());
+    EXPECT_TRUE(eval_rows(make_cast(a, type_id::boolean), empty).empty());
+}
+
 TEST(three_valued_logic, is_true_false_null) {
     auto b = truth_table();
     auto a = col(0, type_id::boolean);
