@@ -251,6 +251,17 @@ class server_test_case(unittest.TestCase):
         self.addCleanup(tmp.cleanup)
         self.tmp = Path(tmp.name)
 
+    def connect(self, server):
+        """A psycopg2 connection (autocommit) to the server's Postgres port, closed when the
+        test ends. (psycopg2 is imported here: the tests that do not use it need only the
+        standard library.)"""
+        import psycopg2
+        conn = psycopg2.connect(host="127.0.0.1", port=server.pg_port, user="spate",
+                                dbname="spate", connect_timeout=10)
+        conn.autocommit = True
+        self.addCleanup(conn.close)
+        return conn
+
     def start_server(self, *args, data_dir=None, wait=True, name="spate"):
         """Starts a server on data_dir (default self.tmp/data) and, if wait, waits until it
         runs. A server still running when the test ends is stopped with SIGTERM and must exit

@@ -68,13 +68,6 @@ def write_texts(folder, files=6, lines=400, seed=3):
 
 
 class batch_files_test(server_test_case):
-    def connect(self, server):
-        conn = psycopg2.connect(host="127.0.0.1", port=server.pg_port, user="spate",
-                                dbname="spate", connect_timeout=10)
-        conn.autocommit = True
-        self.addCleanup(conn.close)
-        return conn
-
     def query(self, conn, sql):
         with conn.cursor() as cur:
             cur.execute(sql)

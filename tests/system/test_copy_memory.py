@@ -13,17 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spate_server import server_test_case  # noqa: E402
 
-import psycopg2  # noqa: E402  (python3-psycopg2)
-
 
 class copy_memory_test(server_test_case):
-    def connect(self, server):
-        conn = psycopg2.connect(host="127.0.0.1", port=server.pg_port, user="spate",
-                                dbname="spate", connect_timeout=10)
-        conn.autocommit = True
-        self.addCleanup(conn.close)
-        return conn
-
     def test_copy_from_a_big_file_holds_little_memory(self):
         # 1.5M rows, about 85 MB.
         path = self.tmp / "big.json"

@@ -27,13 +27,6 @@ TIMEOUT_S = 60
 
 
 class pg_clients_test(server_test_case):
-    def connect(self, server):
-        conn = psycopg2.connect(host="127.0.0.1", port=server.pg_port, user="spate",
-                                dbname="spate", connect_timeout=10)
-        conn.autocommit = True
-        self.addCleanup(conn.close)
-        return conn
-
     def test_node_pg_simple_and_parameterized_queries(self):
         if NODE is None:
             self.fail("node is not installed: run scripts/bootstrap")
