@@ -118,6 +118,15 @@ def measured(cmd, pid, timeout):
     return r
 
 
+def pipeline_row(cur, name):
+    """The SHOW PIPELINES row of pipeline `name` (a view or sink), through a psycopg2 cursor."""
+    cur.execute("SHOW PIPELINES")
+    for row in cur.fetchall():
+        if row[0] == name:
+            return row
+    raise BenchError(f"SHOW PIPELINES has no pipeline {name}")
+
+
 # ---- servers -------------------------------------------------------------------------------
 
 

@@ -50,7 +50,7 @@ def kafka_rows(doc):
     servers = dig(res, "summary", "servers") or {}
     if not servers:
         return []
-    shards, srv = next(iter(servers.items()))
+    srv = next(iter(servers.values()))
     cases = srv.get("cases", {})
     disk = limit(doc, "fsync", "mb_per_s")
     loop = limit(doc, "loopback", "mb_per_s")
